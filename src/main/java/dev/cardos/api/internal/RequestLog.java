@@ -1,0 +1,78 @@
+package dev.cardos.api.internal;
+
+import dev.cardos.shared.FilterOrder;
+import dev.cardos.shared.Ids;
+import dev.cardos.shared.Problem;
+import dev.cardos.shared.ProblemCode;
+import dev.cardos.shared.ProblemResponses;
+import dev.cardos.tenancy.Caller;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Gives each request an id ({@code Request-Id} header, {@code request_id} in problems) and logs one
+ * line per request: method, path, status, duration and key id. It logs no headers, no query string
+ * and no body, so neither an {@code Authorization} secret nor a card number can reach the log.
+ */
+@Component
+@Order(FilterOrder.REQUEST_LOG)
+class RequestLog extends OncePerRequestFilter {
+
+  private static final Logger log = LoggerFactory.getLogger("cardos.requests");
+
+  private final Ids ids;
+
+  RequestLog(Ids ids) {
+    this.ids = ids;
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String requestId = ids.next("req_");
+    request.setAttribute(ProblemResponses.REQUEST_ID_ATTRIBUTE, requestId);
+    response.setHeader("Request-Id", requestId);
+    long startNanos = System.nanoTime();
+    MDC.put("request_id", requestId);
+    try {
+      chain.doFilter(request, response);
+    } catch (IOException | ServletException | RuntimeException e) {
+      // A failure outside any handler (a filter, the container): answer with a problem that
+      // names nothing internal, and keep the detail in the log under the request id.
+      log.error("Unhandled failure in request {}", requestId, e);
+      if (response.isCommitted()) {
+        throw e;
+      }
+      response.reset();
+      response.setHeader("Request-Id", requestId);
+      ProblemResponses.write(
+          new Problem(
+              ProblemCode.INTERNAL_ERROR,
+              "Something went wrong on our side; quote the request id to support"),
+          request,
+          response);
+    } finally {
+      long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
+      if (log.isInfoEnabled()) {
+        log.info(
+            "{} {} {} {}ms key={}",
+            request.getMethod(),
+            request.getRequestURI(),
+            response.getStatus(),
+            durationMs,
+            Caller.of(request).map(Caller::keyId).orElse("-"));
+      }
+      MDC.remove("request_id");
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package dev.cardos.api.internal;
+
+import dev.cardos.shared.FilterOrder;
+import dev.cardos.shared.Problem;
+import dev.cardos.shared.ProblemCode;
+import dev.cardos.shared.ProblemResponses;
+import dev.cardos.tenancy.AuditLog;
+import dev.cardos.tenancy.AuditLog.AuditRecord;
+import dev.cardos.tenancy.Caller;
+import dev.cardos.tenancy.Mode;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.DefaultTransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs every authenticated write ({@code POST}, {@code PUT}, {@code PATCH}, {@code DELETE} under
+ * {@code /v1}) as one database transaction that also holds its idempotency record and its audit
+ * entry. The answer is buffered and sent only after the commit, so a client that sees a 2xx knows
+ * the effect is durable. A 4xx or 5xx rolls back everything the handler wrote (nothing is written
+ * on a rejected request) and is audited in a transaction of its own; it is not stored under the
+ * idempotency key, so the client may correct the request and retry with the same key.
+ */
+@Component
+@Order(FilterOrder.WRITE_TRANSACTION)
+class WriteTransactions extends OncePerRequestFilter {
+
+  private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
+  private static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+  private static final int IDEMPOTENCY_KEY_LENGTH_MAX = 255;
+  private static final String ADMIN_TENANT_ROUTE = "/v1/admin/tenants/{id}";
+
+  private final PlatformTransactionManager transactions;
+  private final IdempotencyRecords idempotency;
+  private final AuditLog audit;
+  private final ApiProperties properties;
+  private final JsonMapper json;
+
+  WriteTransactions(
+      PlatformTransactionManager transactions,
+      IdempotencyRecords idempotency,
+      AuditLog audit,
+      ApiProperties properties,
+      JsonMapper json) {
+    this.transactions = transactions;
+    this.idempotency = idempotency;
+    this.audit = audit;
+    this.properties = properties;
+    this.json = json;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return !request.getRequestURI().startsWith("/v1/")
+        || !WRITE_METHODS.contains(request.getMethod());
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    Caller caller = Caller.of(request).orElse(null);
+    if (caller == null) {
+      chain.doFilter(request, response);
+      return;
+    }
+    String idempotencyKey = request.getHeader(IDEMPOTENCY_HEADER);
+    if (idempotencyKey != null && !validIdempotencyKey(idempotencyKey)) {
+      ProblemResponses.write(
+          new Problem(
+              ProblemCode.IDEMPOTENCY_KEY_INVALID,
+              "Idempotency-Key must be 1 to 255 printable ASCII characters"),
+          request,
+          response);
+      return;
+    }
+    CachedBodyRequest cached = CachedBodyRequest.read(request, properties.maxBodyBytes());
+    if (cached == null) {
+      ProblemResponses.write(
+          new Problem(
+              ProblemCode.PAYLOAD_TOO_LARGE,
+              "The request body exceeds " + properties.maxBodyBytes() + " bytes"),
+          request,
+          response);
+      return;
+    }
+    ContentCachingResponseWrapper buffered = new ContentCachingResponseWrapper(response);
+    TransactionStatus tx = transactions.getTransaction(new DefaultTransactionDefinition());
+    boolean committed = false;
+    try {
+      if (idempotencyKey != null && "POST".equals(request.getMethod())) {
+        String scope = idempotencyScope(caller);
+        byte[] hash = requestHash(cached);
+        Optional<IdempotencyRecords.StoredResponse> earlier =
+            idempotency.claim(scope, idempotencyKey, hash);
+        if (earlier.isPresent()) {
+          transactions.rollback(tx);
+          committed = true; // nothing of ours to undo
+          replay(earlier.get(), hash, cached, buffered);
+          buffered.copyBodyToResponse();
+          return;
+        }
+        chain.doFilter(cached, buffered);
+        if (buffered.getStatus() < 400) {
+          idempotency.complete(
+              scope,
+              idempotencyKey,
+              buffered.getStatus(),
+              buffered.getContentType(),
+              buffered.getContentAsByteArray());
+        }
+      } else {
+        chain.doFilter(cached, buffered);
+      }
+      if (buffered.getStatus() < 400) {
+        audit.record(auditRecord(cached, buffered, caller));
+        transactions.commit(tx);
+        committed = true;
+      }
+    } finally {
+      if (!committed) {
+        if (!tx.isCompleted()) {
+          transactions.rollback(tx);
+        }
+        int status = buffered.getStatus() < 400 ? 500 : buffered.getStatus();
+        new TransactionTemplate(transactions)
+            .executeWithoutResult(
+                s -> audit.record(auditRecord(cached, buffered, caller).withOutcome(status)));
+      }
+    }
+    buffered.copyBodyToResponse();
+  }
+
+  private void replay(
+      IdempotencyRecords.StoredResponse earlier,
+      byte[] hash,
+      HttpServletRequest request,
+      HttpServletResponse response)
+      throws IOException {
+    if (!Arrays.equals(earlier.requestHash(), hash)) {
+      ProblemResponses.write(
+          new Problem(
+              ProblemCode.IDEMPOTENCY_KEY_REUSED,
+              "This Idempotency-Key was first used with a different method, path or body"),
+          request,
+          response);
+      return;
+    }
+    response.setStatus(earlier.status());
+    if (earlier.contentType() != null) {
+      response.setContentType(earlier.contentType());
+    }
+    response.setHeader("Idempotent-Replayed", "true");
+    if (earlier.body() != null) {
+      response.getOutputStream().write(earlier.body());
+    }
+  }
+
+  private AuditRecord auditRecord(
+      HttpServletRequest request, ContentCachingResponseWrapper response, Caller caller) {
+    String pattern = (String) request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+    String action =
+        request.getMethod() + " " + (pattern != null ? pattern : request.getRequestURI());
+    String tenantId = null;
+    Mode mode = null;
+    if (caller instanceof Caller.TenantKey key) {
+      tenantId = key.realm().tenantId();
+      mode = key.realm().mode();
+    } else if (pattern != null && pattern.startsWith(ADMIN_TENANT_ROUTE)) {
+      tenantId = pathVariables(request).get("id");
+    }
+    return new AuditRecord(
+        caller.keyId(),
+        tenantId,
+        mode,
+        action,
+        objectId(request, response),
+        response.getStatus(),
+        request.getRemoteAddr(),
+        (String) request.getAttribute(ProblemResponses.REQUEST_ID_ATTRIBUTE));
+  }
+
+  /** The object acted on: the {@code id} of a JSON answer, else the path's last variable. */
+  private String objectId(HttpServletRequest request, ContentCachingResponseWrapper response) {
+    String type = response.getContentType();
+    if (response.getStatus() < 300 && type != null && type.startsWith("application/json")) {
+      try {
+        JsonNode id = json.readTree(response.getContentAsByteArray()).get("id");
+        if (id != null && id.isString()) {
+          return id.asString();
+        }
+      } catch (RuntimeException e) {
+        // Not an object with an id; fall back to the path.
+      }
+    }
+    String last = null;
+    for (String value : pathVariables(request).values()) {
+      last = value;
+    }
+    return last;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> pathVariables(HttpServletRequest request) {
+    Object variables = request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+    return variables == null ? Map.of() : (Map<String, String>) variables;
+  }
+
+  private static String idempotencyScope(Caller caller) {
+    return switch (caller) {
+      case Caller.Operator operator -> "operator";
+      case Caller.TenantKey key -> key.realm().tenantId() + "/" + key.realm().mode().wire();
+    };
+  }
+
+  private static boolean validIdempotencyKey(String key) {
+    return !key.isEmpty()
+        && key.length() <= IDEMPOTENCY_KEY_LENGTH_MAX
+        && key.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+  }
+
+  private static byte[] requestHash(CachedBodyRequest request) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(
+          (request.getMethod() + " " + request.getRequestURI() + "\n")
+              .getBytes(StandardCharsets.UTF_8));
+      digest.update(request.body());
+      return digest.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+}

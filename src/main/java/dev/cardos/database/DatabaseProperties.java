@@ -1,0 +1,31 @@
+package dev.cardos.database;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Database settings ({@code cardos.db.*}, from {@code CARDOS_DB_*} environment variables).
+ *
+ * @param url JDBC URL of an external PostgreSQL; when blank the embedded one is started
+ * @param user user for the external database
+ * @param password password for the external database
+ * @param dataDir directory that holds the embedded database's files ({@code ./data})
+ * @param durable whether the embedded database syncs commits to disk; only tests turn it off
+ * @param embeddedPort TCP port of the embedded database on loopback, 0 for any free port
+ * @param poolSize maximum connections in the pool
+ */
+@ConfigurationProperties("cardos.db")
+public record DatabaseProperties(
+    String url,
+    String user,
+    String password,
+    @DefaultValue("./data") Path dataDir,
+    @DefaultValue("true") boolean durable,
+    @DefaultValue("0") int embeddedPort,
+    @DefaultValue("20") int poolSize) {
+
+  boolean external() {
+    return url != null && !url.isBlank();
+  }
+}

@@ -1,0 +1,19 @@
+package dev.cardos.shared;
+
+/** The order of CardOS servlet filters on every request, lowest first. */
+public final class FilterOrder {
+
+  /** Assigns the request id and logs the request without headers or bodies. */
+  public static final int REQUEST_LOG = -100;
+
+  /** Resolves the API key into a caller or answers 401. */
+  public static final int AUTHENTICATION = 0;
+
+  /** Spends a token from the key's bucket or answers 429. */
+  public static final int RATE_LIMIT = 10;
+
+  /** Wraps a write in one transaction with its idempotency record and audit entry. */
+  public static final int WRITE_TRANSACTION = 20;
+
+  private FilterOrder() {}
+}

@@ -1,0 +1,49 @@
+package dev.cardos.shared;
+
+/**
+ * The public catalogue of problem codes (documented in {@code docs/errors.md}). A code, its HTTP
+ * status and its title never change once released; new codes may be added.
+ */
+public enum ProblemCode {
+  VALIDATION_FAILED(400, "The request has invalid fields"),
+  MALFORMED_JSON(400, "The request body is not valid JSON"),
+  UNKNOWN_FIELD(400, "The request body has a field this endpoint does not accept"),
+  INVALID_PARAMETER(400, "A query or path parameter is invalid"),
+  AUTHENTICATION_REQUIRED(401, "A valid API key is required"),
+  SCOPE_MISSING(403, "The API key lacks a scope this endpoint requires"),
+  OPERATOR_ONLY(403, "Only the operator key may call this endpoint"),
+  TENANT_KEY_REQUIRED(403, "This endpoint needs a tenant API key"),
+  RESOURCE_NOT_FOUND(404, "No such object"),
+  ROUTE_NOT_FOUND(404, "No such endpoint"),
+  METHOD_NOT_ALLOWED(405, "The endpoint does not accept this method"),
+  NOT_ACCEPTABLE(406, "The endpoint cannot answer in the requested media type"),
+  UNSUPPORTED_MEDIA_TYPE(415, "The request body must be application/json"),
+  REFERENCE_TAKEN(409, "Another object already uses this reference"),
+  STATE_CONFLICT(409, "The object is not in a state that allows this"),
+  IDEMPOTENCY_KEY_REUSED(422, "The Idempotency-Key was used with a different request"),
+  IDEMPOTENCY_KEY_INVALID(400, "The Idempotency-Key header is invalid"),
+  RATE_LIMITED(429, "Too many requests for this API key"),
+  PAYLOAD_TOO_LARGE(413, "The request body is too large"),
+  INTERNAL_ERROR(500, "An unexpected error occurred");
+
+  private final int status;
+  private final String title;
+
+  ProblemCode(int status, String title) {
+    this.status = status;
+    this.title = title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** The stable machine code, as it appears in the {@code code} member of a problem. */
+  public String code() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

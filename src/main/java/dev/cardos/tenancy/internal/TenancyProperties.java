@@ -1,0 +1,20 @@
+package dev.cardos.tenancy.internal;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Tenancy settings.
+ *
+ * @param operatorKey an operator key to register at start ({@code CARDOS_OPERATOR_KEY}); when
+ *     absent and no operator key exists, one is generated and printed once
+ * @param rateLimitPerSecond default requests per second per API key ({@code
+ *     CARDOS_RATE_LIMIT_PER_SECOND}); a key may carry its own
+ * @param keyCacheSeconds how long a resolved API key is trusted before it is read again; a
+ *     revocation on this node takes effect at once, on others within this time
+ */
+@ConfigurationProperties("cardos.tenancy")
+record TenancyProperties(
+    String operatorKey,
+    @DefaultValue("100") int rateLimitPerSecond,
+    @DefaultValue("5") int keyCacheSeconds) {}
