@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -237,9 +236,6 @@ class AccessRulesIT {
 
   @ParameterizedTest(name = "mode {0} is refused")
   @ValueSource(strings = {"0", "1", "\"0\"", "\"1\""})
-  @Disabled(
-      "bug: Jackson reads a number (or a quoted number) as an enum index, so \"mode\": 1 creates"
-          + " a live key; EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS is not enabled")
   void apiKeyWithANumberForModeIsRefused(String mode) {
     String tenant = newTenant();
     Response answer =
@@ -259,9 +255,6 @@ class AccessRulesIT {
         "[\"2\"]                | scopes[0]",
         "[\"cards:read\", 8]    | scopes[1]"
       })
-  @Disabled(
-      "bug: Jackson reads a number (or a quoted number) as an enum index, so \"scopes\": [2]"
-          + " grants cards:reveal; EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS is not enabled")
   void apiKeyWithANumberForAScopeIsRefused(String scopes, String field) {
     String tenant = newTenant();
     Response answer =

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -94,9 +93,6 @@ class TenantIsolationIT {
   }
 
   @Test
-  @Disabled(
-      "bug: GET /v1/cardholders?kyc_status=verified answers 400 invalid_parameter: the query"
-          + " parameter is bound with Enum.valueOf, which knows only VERIFIED, not the wire value")
   void anotherTenantsCardholdersDoNotMatchTheKycStatusFilter() {
     String keyA = api.newTenantKey("test");
     String keyB = api.newTenantKey("test");
@@ -110,9 +106,6 @@ class TenantIsolationIT {
 
   @ParameterizedTest(name = "a {1} key cannot see {0} data")
   @CsvSource({"live, test", "test, live"})
-  @Disabled(
-      "bug: GET /v1/cardholders?kyc_status=verified answers 400 invalid_parameter: the query"
-          + " parameter is bound with Enum.valueOf, which knows only VERIFIED, not the wire value")
   void aKeyOfOneModeDoesNotMatchTheOtherModesCardholdersByKycStatus(
       String writerMode, String readerMode) {
     String tenant = api.createTenant("Tenant " + UUID.randomUUID());
