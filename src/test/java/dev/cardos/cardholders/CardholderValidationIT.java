@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -258,9 +257,6 @@ class CardholderValidationIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"reference", "first_name", "last_name"})
-  @Disabled(
-      "bug: UpdateCardholder checks reference, first_name and last_name with @Size(min = 1) only,"
-          + " so PATCH stores a whitespace-only value that create refuses with @NotBlank")
   void aBlankNameOrReferenceOnPatchIsRefusedAsOnCreate(String field) {
     assertPatchRefused("{\"" + field + "\": \"   \"}", "validation_failed", field);
   }

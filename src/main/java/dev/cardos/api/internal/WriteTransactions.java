@@ -48,6 +48,7 @@ class WriteTransactions extends OncePerRequestFilter {
   private static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
   private static final int IDEMPOTENCY_KEY_LENGTH_MAX = 255;
   private static final String ADMIN_TENANT_ROUTE = "/v1/admin/tenants/{id}";
+  private static final String ADMIN_TENANTS_ROUTE = "/v1/admin/tenants";
 
   private final PlatformTransactionManager transactions;
   private final IdempotencyRecords idempotency;
@@ -85,22 +86,24 @@ class WriteTransactions extends OncePerRequestFilter {
     }
     String idempotencyKey = request.getHeader(IDEMPOTENCY_HEADER);
     if (idempotencyKey != null && !validIdempotencyKey(idempotencyKey)) {
-      ProblemResponses.write(
+      refuse(
           new Problem(
               ProblemCode.IDEMPOTENCY_KEY_INVALID,
               "Idempotency-Key must be 1 to 255 printable ASCII characters"),
           request,
-          response);
+          response,
+          caller);
       return;
     }
     CachedBodyRequest cached = CachedBodyRequest.read(request, properties.maxBodyBytes());
     if (cached == null) {
-      ProblemResponses.write(
+      refuse(
           new Problem(
               ProblemCode.PAYLOAD_TOO_LARGE,
               "The request body exceeds " + properties.maxBodyBytes() + " bytes"),
           request,
-          response);
+          response,
+          caller);
       return;
     }
     ContentCachingResponseWrapper buffered = new ContentCachingResponseWrapper(response);
@@ -115,7 +118,17 @@ class WriteTransactions extends OncePerRequestFilter {
         if (earlier.isPresent()) {
           transactions.rollback(tx);
           committed = true; // nothing of ours to undo
-          replay(earlier.get(), hash, cached, buffered);
+          if (!Arrays.equals(earlier.get().requestHash(), hash)) {
+            refuse(
+                new Problem(
+                    ProblemCode.IDEMPOTENCY_KEY_REUSED,
+                    "This Idempotency-Key was first used with a different method, path or body"),
+                cached,
+                response,
+                caller);
+            return;
+          }
+          replay(earlier.get(), buffered);
           buffered.copyBodyToResponse();
           return;
         }
@@ -142,29 +155,26 @@ class WriteTransactions extends OncePerRequestFilter {
           transactions.rollback(tx);
         }
         int status = buffered.getStatus() < 400 ? 500 : buffered.getStatus();
-        new TransactionTemplate(transactions)
-            .executeWithoutResult(
-                s -> audit.record(auditRecord(cached, buffered, caller).withOutcome(status)));
+        auditAlone(auditRecord(cached, buffered, caller).withOutcome(status));
       }
     }
     buffered.copyBodyToResponse();
   }
 
-  private void replay(
-      IdempotencyRecords.StoredResponse earlier,
-      byte[] hash,
-      HttpServletRequest request,
-      HttpServletResponse response)
+  /** Answers a write refused before it ran, and audits the refusal in its own transaction. */
+  private void refuse(
+      Problem problem, HttpServletRequest request, HttpServletResponse response, Caller caller)
       throws IOException {
-    if (!Arrays.equals(earlier.requestHash(), hash)) {
-      ProblemResponses.write(
-          new Problem(
-              ProblemCode.IDEMPOTENCY_KEY_REUSED,
-              "This Idempotency-Key was first used with a different method, path or body"),
-          request,
-          response);
-      return;
-    }
+    ProblemResponses.write(problem, request, response);
+    auditAlone(auditRecord(request, response, caller));
+  }
+
+  private void auditAlone(AuditRecord record) {
+    new TransactionTemplate(transactions).executeWithoutResult(s -> audit.record(record));
+  }
+
+  private void replay(IdempotencyRecords.StoredResponse earlier, HttpServletResponse response)
+      throws IOException {
     response.setStatus(earlier.status());
     if (earlier.contentType() != null) {
       response.setContentType(earlier.contentType());
@@ -176,7 +186,7 @@ class WriteTransactions extends OncePerRequestFilter {
   }
 
   private AuditRecord auditRecord(
-      HttpServletRequest request, ContentCachingResponseWrapper response, Caller caller) {
+      HttpServletRequest request, HttpServletResponse response, Caller caller) {
     String pattern = (String) request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
     String action =
         request.getMethod() + " " + (pattern != null ? pattern : request.getRequestURI());
@@ -188,23 +198,31 @@ class WriteTransactions extends OncePerRequestFilter {
     } else if (pattern != null && pattern.startsWith(ADMIN_TENANT_ROUTE)) {
       tenantId = pathVariables(request).get("id");
     }
+    String objectId = objectId(request, response);
+    if (ADMIN_TENANTS_ROUTE.equals(pattern)) {
+      // Creating a tenant is the first event in its history: file it under the tenant.
+      tenantId = objectId;
+    }
     return new AuditRecord(
         caller.keyId(),
         tenantId,
         mode,
         action,
-        objectId(request, response),
+        objectId,
         response.getStatus(),
         request.getRemoteAddr(),
         (String) request.getAttribute(ProblemResponses.REQUEST_ID_ATTRIBUTE));
   }
 
   /** The object acted on: the {@code id} of a JSON answer, else the path's last variable. */
-  private String objectId(HttpServletRequest request, ContentCachingResponseWrapper response) {
+  private String objectId(HttpServletRequest request, HttpServletResponse response) {
     String type = response.getContentType();
-    if (response.getStatus() < 300 && type != null && type.startsWith("application/json")) {
+    if (response instanceof ContentCachingResponseWrapper buffered
+        && response.getStatus() < 300
+        && type != null
+        && type.startsWith("application/json")) {
       try {
-        JsonNode id = json.readTree(response.getContentAsByteArray()).get("id");
+        JsonNode id = json.readTree(buffered.getContentAsByteArray()).get("id");
         if (id != null && id.isString()) {
           return id.asString();
         }

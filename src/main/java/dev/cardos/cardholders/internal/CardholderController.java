@@ -48,6 +48,7 @@ class CardholderController {
 
   static final String ID_PREFIX = "ch_";
   private static final LocalDate BORN_AFTER = LocalDate.of(1900, 1, 1);
+  private static final String NOT_BLANK = "(?s).*\\S.*";
   private static final String E164 = "\\+[1-9][0-9]{6,14}";
   private static final String COUNTRY = "[A-Z]{2}";
   private static final String DOCUMENT_NUMBER = "[A-Za-z0-9-]{4,40}";
@@ -167,9 +168,9 @@ class CardholderController {
    * key given an empty string is removed.
    */
   record UpdateCardholder(
-      @Size(min = 1, max = 100) String reference,
-      @Size(min = 1, max = 100) String firstName,
-      @Size(min = 1, max = 100) String lastName,
+      @Size(max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String reference,
+      @Size(max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String firstName,
+      @Size(max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String lastName,
       @Email @Size(min = 3, max = 254) String email,
       @Pattern(regexp = E164, message = "must be an E.164 number such as +15125550100")
           String phone,
