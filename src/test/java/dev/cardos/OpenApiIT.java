@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -121,9 +120,6 @@ class OpenApiIT {
   }
 
   @Test
-  @Disabled(
-      "bug: CardholderController's Realm parameter, resolved from the API key by AccessRules, is"
-          + " documented as a required query parameter 'realm' of every tenant operation")
   void noOperationAsksForTheRealmOrCallerWhichComeFromTheApiKey() {
     List<String> leaked = new ArrayList<>();
     for (Map.Entry<String, JsonNode> path : served.get("paths").properties()) {

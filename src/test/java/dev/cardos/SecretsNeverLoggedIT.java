@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,8 +37,14 @@ class SecretsNeverLoggedIT {
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
 
-  /** The request log lines the requests made so far must have produced, e.g. "GET /v1/x 404". */
+  /** The requests made so far: each must have produced one request log line. */
   private final List<String> expectedLogLines = new ArrayList<>();
+
+  /** Whether the request log has a line for every request sent (lines name routes, not paths). */
+  private boolean everyRequestLogged(CapturedOutput output) {
+    long lines = output.getOut().lines().filter(l -> l.contains("cardos.requests")).count();
+    return lines >= expectedLogLines.size();
+  }
 
   private Response send(
       TestApi api,
@@ -131,9 +136,7 @@ class SecretsNeverLoggedIT {
     send(api, 400, "GET", "/v1/cardholders?limit=" + CARD_NUMBER, secret, null);
 
     // The request log is written as each request finishes, which may be just after its answer.
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(output.getOut()).contains(expectedLogLines));
+    await().atMost(Duration.ofSeconds(10)).until(() -> everyRequestLogged(output));
     assertThat(output.getAll())
         .doesNotContain(secret)
         .doesNotContain(readOnly)
@@ -146,9 +149,6 @@ class SecretsNeverLoggedIT {
   }
 
   @Test
-  @Disabled(
-      "bug: RequestLog logs request.getRequestURI(), so a card number a client puts in a path"
-          + " (GET /v1/cardholders/4111111111111111) is written to the log")
   void aCardNumberSentInThePathInsteadOfAnIdIsNotLogged(CapturedOutput output) {
     TestApi api = new TestApi(port);
     String secret = api.newTenantKey("test");
@@ -157,9 +157,7 @@ class SecretsNeverLoggedIT {
     send(api, 404, "GET", "/v1/cardholders/" + CARD_NUMBER, secret, null);
     send(api, 404, "GET", "/v1/cardholders/" + marker, secret, null);
 
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(output.getOut()).contains(expectedLogLines.getLast()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> everyRequestLogged(output));
     assertThat(output.getAll()).doesNotContain(CARD_NUMBER);
   }
 
@@ -232,9 +230,6 @@ class SecretsNeverLoggedIT {
   }
 
   @Test
-  @Disabled(
-      "bug: WriteTransactions stores the answer of POST /v1/admin/tenants/{id}/api-keys, secret"
-          + " included, in idempotency_keys.response_body when an Idempotency-Key is sent")
   void noTableHoldsAKeySecretEvenWhenTheKeyWasCreatedWithAnIdempotencyKey() {
     TestApi api = new TestApi(port);
     String tenantId = api.createTenant("Idempotent " + UUID.randomUUID());

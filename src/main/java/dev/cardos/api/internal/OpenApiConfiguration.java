@@ -1,17 +1,26 @@
 package dev.cardos.api.internal;
 
+import dev.cardos.tenancy.Caller;
+import dev.cardos.tenancy.Realm;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The OpenAPI 3.1 document served at {@code /openapi.json} and checked in as docs/openapi.json. */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
+
+  static {
+    // Handlers take the caller and its realm as parameters, but they come from the API key, not
+    // from the request: they are no part of the documented API.
+    SpringDocUtils.getConfig().addRequestWrapperToIgnore(Realm.class, Caller.class);
+  }
 
   @Bean
   OpenAPI cardosOpenApi() {

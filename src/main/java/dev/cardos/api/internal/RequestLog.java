@@ -17,11 +17,13 @@ import org.slf4j.MDC;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Gives each request an id ({@code Request-Id} header, {@code request_id} in problems) and logs one
- * line per request: method, path, status, duration and key id. It logs no headers, no query string
- * and no body, so neither an {@code Authorization} secret nor a card number can reach the log.
+ * line per request: method, route, status, duration and key id. It logs no headers, no query
+ * string, no body and no raw path, so neither an {@code Authorization} secret nor a card number can
+ * reach the log.
  */
 @Component
 @Order(FilterOrder.REQUEST_LOG)
@@ -29,10 +31,25 @@ class RequestLog extends OncePerRequestFilter {
 
   private static final Logger log = LoggerFactory.getLogger("cardos.requests");
 
+  private static final java.util.regex.Pattern LONG_DIGIT_RUNS =
+      java.util.regex.Pattern.compile("\\d{12,}");
+
   private final Ids ids;
 
   RequestLog(Ids ids) {
     this.ids = ids;
+  }
+
+  /**
+   * The matched route ({@code /v1/cardholders/{id}}) rather than the path, so that whatever a
+   * client puts in a path (even a card number by mistake) never reaches the log; an unmatched path
+   * is logged with every run of 12 or more digits masked.
+   */
+  private static String route(HttpServletRequest request) {
+    Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+    return pattern != null
+        ? pattern.toString()
+        : LONG_DIGIT_RUNS.matcher(request.getRequestURI()).replaceAll("<digits>");
   }
 
   @Override
@@ -65,12 +82,13 @@ class RequestLog extends OncePerRequestFilter {
       long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
       if (log.isInfoEnabled()) {
         log.info(
-            "{} {} {} {}ms key={}",
+            "{} {} {} {}ms key={} request_id={}",
             request.getMethod(),
-            request.getRequestURI(),
+            route(request),
             response.getStatus(),
             durationMs,
-            Caller.of(request).map(Caller::keyId).orElse("-"));
+            Caller.of(request).map(Caller::keyId).orElse("-"),
+            requestId);
       }
       MDC.remove("request_id");
     }

@@ -1,6 +1,7 @@
 package dev.cardos.api.internal;
 
 import dev.cardos.shared.FilterOrder;
+import dev.cardos.shared.IdempotentReplay;
 import dev.cardos.shared.Problem;
 import dev.cardos.shared.ProblemCode;
 import dev.cardos.shared.ProblemResponses;
@@ -134,12 +135,15 @@ class WriteTransactions extends OncePerRequestFilter {
         }
         chain.doFilter(cached, buffered);
         if (buffered.getStatus() < 400) {
+          Object redacted = cached.getAttribute(IdempotentReplay.REDACTED_BODY_ATTRIBUTE);
           idempotency.complete(
               scope,
               idempotencyKey,
               buffered.getStatus(),
               buffered.getContentType(),
-              buffered.getContentAsByteArray());
+              redacted != null
+                  ? json.writeValueAsBytes(redacted)
+                  : buffered.getContentAsByteArray());
         }
       } else {
         chain.doFilter(cached, buffered);

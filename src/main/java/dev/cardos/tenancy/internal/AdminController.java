@@ -1,6 +1,7 @@
 package dev.cardos.tenancy.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.cardos.shared.IdempotentReplay;
 import dev.cardos.shared.Ids;
 import dev.cardos.shared.Page;
 import dev.cardos.shared.PageRequest;
@@ -128,10 +129,16 @@ class AdminController {
   @ResponseStatus(HttpStatus.CREATED)
   @Operation(summary = "Create an API key for a tenant; the secret is shown only in this answer")
   @Transactional
-  ApiKeyView createApiKey(@PathVariable String id, @Valid @RequestBody CreateApiKey request) {
+  ApiKeyView createApiKey(
+      @PathVariable String id,
+      @Valid @RequestBody CreateApiKey request,
+      jakarta.servlet.http.HttpServletRequest http) {
     var issued =
         keys.issueTenantKey(
             id, request.mode(), request.name(), request.scopes(), request.rateLimitPerSecond());
+    // The secret is shown in this answer only: a replay under the same Idempotency-Key gets the
+    // key without it, so no secret is ever stored with the idempotency record.
+    http.setAttribute(IdempotentReplay.REDACTED_BODY_ATTRIBUTE, ApiKeyView.of(issued.key(), null));
     return ApiKeyView.of(issued.key(), issued.secret());
   }
 
