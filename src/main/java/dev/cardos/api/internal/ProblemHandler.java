@@ -28,6 +28,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -166,6 +167,9 @@ class ProblemHandler {
     }
     if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
       return Problem.invalidField(path(mismatch), expected(mismatch.getTargetType()));
+    }
+    if (cause instanceof InputCoercionException range && !range.getPath().isEmpty()) {
+      return Problem.invalidField(path(range), "is out of range");
     }
     if (cause instanceof JacksonException json && !json.getPath().isEmpty()) {
       return Problem.invalidField(path(json), "has an invalid value");

@@ -1,6 +1,7 @@
 package dev.cardos.cardholders.internal;
 
 import dev.cardos.cardholders.Cardholder;
+import dev.cardos.cardholders.CardholderVerification;
 import dev.cardos.cardholders.Cardholders;
 import dev.cardos.cardholders.DocumentType;
 import dev.cardos.cardholders.KycStatus;
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Repository;
 
 /** Cardholders in PostgreSQL. Every statement is filtered by the realm's tenant and mode. */
 @Repository
-class JdbcCardholders implements Cardholders {
+class JdbcCardholders implements Cardholders, CardholderVerification {
 
   private final JdbcClient jdbc;
 
@@ -38,6 +39,20 @@ class JdbcCardholders implements Cardholders {
   @Override
   public Optional<Cardholder> find(Realm realm, String id) {
     return findRecord(realm, id, false).map(CardholderRecord::view);
+  }
+
+  @Override
+  public Optional<Cardholder> verify(
+      Realm realm,
+      String cardholderId,
+      String reference,
+      DocumentType documentType,
+      String documentNumber) {
+    return findRecord(realm, cardholderId, false)
+        .filter(c -> c.reference().equals(reference))
+        .filter(c -> c.documentType() == documentType)
+        .filter(c -> c.documentNumber() != null && c.documentNumber().equals(documentNumber))
+        .map(CardholderRecord::view);
   }
 
   Optional<CardholderRecord> findRecord(Realm realm, String id, boolean forUpdate) {

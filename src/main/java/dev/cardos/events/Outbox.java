@@ -1,0 +1,16 @@
+package dev.cardos.events;
+
+import dev.cardos.tenancy.Realm;
+
+/**
+ * Appends events in the caller's transaction, so an event exists if and only if the change it
+ * describes committed. The payload must never hold a PAN, CVV, PIN, key or secret.
+ */
+public interface Outbox {
+
+  /**
+   * Appends one event about {@code objectId}; {@code data} is serialized as the event's JSON
+   * object. Returns the event id ({@code evt_...}).
+   */
+  String append(Realm realm, EventType type, String objectId, Object data);
+}

@@ -1,0 +1,47 @@
+package dev.cardos.events.internal;
+
+import dev.cardos.events.EventType;
+import dev.cardos.events.Outbox;
+import dev.cardos.shared.Ids;
+import dev.cardos.shared.Timestamps;
+import dev.cardos.tenancy.Realm;
+import java.time.Clock;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The outbox as rows of {@code events}, serialized with the API's JSON conventions. */
+@Component
+class JdbcOutbox implements Outbox {
+
+  private final JdbcClient jdbc;
+  private final Ids ids;
+  private final Clock clock;
+  private final JsonMapper json;
+
+  JdbcOutbox(JdbcClient jdbc, Ids ids, Clock clock, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.ids = ids;
+    this.clock = clock;
+    this.json = json;
+  }
+
+  @Override
+  public String append(Realm realm, EventType type, String objectId, Object data) {
+    String id = ids.next("evt_");
+    jdbc.sql(
+            """
+            INSERT INTO events (id, tenant_id, mode, type, object_id, data, created_at)
+            VALUES (:id, :tenant, :mode, :type, :object, CAST(:data AS jsonb), :at)
+            """)
+        .param("id", id)
+        .param("tenant", realm.tenantId())
+        .param("mode", realm.mode().wire())
+        .param("type", type.wire())
+        .param("object", objectId)
+        .param("data", json.writeValueAsString(data))
+        .param("at", Timestamps.sql(Timestamps.now(clock)))
+        .update();
+    return id;
+  }
+}
