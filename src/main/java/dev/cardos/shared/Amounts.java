@@ -32,6 +32,10 @@ public final class Amounts {
     if (text == null) {
       throw Problem.invalidField(field, "is required");
     }
+    if (!text.matches("-?[0-9]+(\\.[0-9]+)?")) {
+      throw Problem.invalidField(
+          field, "must be a decimal number written as a string, like \"1.5\"");
+    }
     BigDecimal value;
     try {
       value = new BigDecimal(text);
@@ -47,6 +51,8 @@ public final class Amounts {
     if (value.compareTo(max) > 0) {
       throw Problem.invalidField(field, "must be at most " + max.toPlainString());
     }
-    return value.stripTrailingZeros();
+    BigDecimal stripped = value.stripTrailingZeros();
+    // "10" stays 10, not 1E+1.
+    return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
   }
 }

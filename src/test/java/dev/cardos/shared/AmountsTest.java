@@ -89,7 +89,8 @@ class AmountsTest {
     BigDecimal value = Amounts.decimal(text, "rules[0].percent", 4, HUNDRED);
 
     assertThat(value.toPlainString()).isEqualTo(plain);
-    assertThat(value).isEqualTo(new BigDecimal(plain).stripTrailingZeros());
+    assertThat(value).isEqualByComparingTo(new BigDecimal(plain));
+    assertThat(value.toString()).as("never exponent notation").isEqualTo(plain);
   }
 
   @Test

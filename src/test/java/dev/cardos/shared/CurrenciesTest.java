@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -67,9 +66,6 @@ class CurrenciesTest {
         .isEqualTo("rules[0].currency");
   }
 
-  @Disabled(
-      "bug: Currencies.isValid asks java.util.Currency, which still knows withdrawn ISO 4217 codes"
-          + " (List Three), so money in Deutsche Mark, French francs or kuna is accepted")
   @ParameterizedTest
   @ValueSource(strings = {"DEM", "FRF", "ITL", "ESP", "HRK", "MRO", "STD", "BYR"})
   void withdrawnCurrenciesAreInvalid(String code) {

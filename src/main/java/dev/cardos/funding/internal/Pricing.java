@@ -2,7 +2,6 @@ package dev.cardos.funding.internal;
 
 import dev.cardos.shared.Currencies;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
@@ -13,7 +12,6 @@ final class Pricing {
 
   private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
   private static final BigDecimal BPS = BigDecimal.valueOf(10_000);
-  private static final MathContext RATE_PRECISION = new MathContext(16, RoundingMode.HALF_UP);
 
   private Pricing() {}
 
@@ -59,10 +57,11 @@ final class Pricing {
             .multiply(BigDecimal.valueOf(markupBps))
             .divide(BPS, 0, RoundingMode.HALF_UP)
             .longValueExact();
+    // Dividing by 10^4 is always exact: the effective rate is never rounded.
     BigDecimal effective =
         midRate
             .multiply(BPS.subtract(BigDecimal.valueOf(markupBps)))
-            .divide(BPS, RATE_PRECISION)
+            .divide(BPS)
             .stripTrailingZeros();
     return new Conversion(gross, markup, Math.subtractExact(gross, markup), midRate, effective);
   }

@@ -112,7 +112,11 @@ class Transfers {
                           ProblemCode.FX_RATE_UNAVAILABLE,
                           "No " + from.currency() + "/" + to.currency() + " rate is set"));
       markupBps = fees.fxMarkupBps(realm);
-      conversion = Pricing.convert(amountMinor, from.currency(), to.currency(), mid, markupBps);
+      try {
+        conversion = Pricing.convert(amountMinor, from.currency(), to.currency(), mid, markupBps);
+      } catch (ArithmeticException overflow) {
+        throw Problem.invalidField("amount", "is too large to convert into " + to.currency());
+      }
       if (conversion.netMinor() <= 0) {
         throw Problem.invalidField("amount", "is too small to convert into " + to.currency());
       }

@@ -13,7 +13,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -143,10 +142,6 @@ class PricingTest {
         .isInstanceOf(ArithmeticException.class);
   }
 
-  @Disabled(
-      "bug: Pricing.convert divides the effective rate with MathContext(16), so a mid rate of more"
-          + " than 16 significant digits (FxRateController accepts 12 decimals up to 10^9) comes"
-          + " back rounded, even with no markup")
   @ParameterizedTest(name = "{0} less {1} bps = {2}")
   @CsvSource({
     "12345.678901234567,    0,  12345.678901234567",
