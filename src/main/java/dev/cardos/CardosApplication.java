@@ -1,5 +1,6 @@
 package dev.cardos;
 
+import dev.cardos.cards.KeysCommand;
 import dev.cardos.ledger.LedgerCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -13,9 +14,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class CardosApplication {
 
   public static void main(String[] args) {
+    // Command-line tools, not the server: they print their reports to the terminal.
     if (args.length > 0 && "ledger".equals(args[0])) {
-      // A command-line tool, not the server: it prints its report to the terminal.
       System.exit(LedgerCommand.run(args, System.getenv(), System.out));
+    }
+    if (args.length > 0 && "keys".equals(args[0])) {
+      System.exit(KeysCommand.run(args, System.getenv(), System.out));
     }
     SpringApplication.run(CardosApplication.class, args);
   }

@@ -2,6 +2,18 @@ package dev.cardos.events;
 
 /** The event catalogue (SPEC §6); the wire name is the lower-case dotted form. */
 public enum EventType {
+  CARD_CREATED("card.created"),
+  CARD_ACTIVATED("card.activated"),
+  CARD_FROZEN("card.frozen"),
+  CARD_UNFROZEN("card.unfrozen"),
+  CARD_BLOCKED("card.blocked"),
+  CARD_TERMINATED("card.terminated"),
+  CARD_EXPIRED("card.expired"),
+  CARD_REISSUED("card.reissued"),
+  CARD_PIN_CHANGED("card.pin_changed"),
+  CARD_SHIPPED("card.shipped"),
+  CARD_FUNDED("card.funded"),
+  CARD_WITHDRAWN("card.withdrawn"),
   DEPOSIT_RECEIVED("deposit.received"),
   WALLET_CREDITED("wallet.credited"),
   WALLET_DEBITED("wallet.debited"),

@@ -41,7 +41,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "operator")
 class AdminController {
 
-  private final Tenants tenants;
+  private final JdbcTenants tenants;
   private final ApiKeys apiKeys;
   private final KeyDirectory keys;
   private final AuditEntries audit;
@@ -49,7 +49,7 @@ class AdminController {
   private final Clock clock;
 
   AdminController(
-      Tenants tenants,
+      JdbcTenants tenants,
       ApiKeys apiKeys,
       KeyDirectory keys,
       AuditEntries audit,

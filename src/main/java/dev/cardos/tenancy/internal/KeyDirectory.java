@@ -26,14 +26,14 @@ class KeyDirectory {
   static final String KEY_ID_PREFIX = "key_";
 
   private final ApiKeys apiKeys;
-  private final Tenants tenants;
+  private final JdbcTenants tenants;
   private final Ids ids;
   private final Clock clock;
   private final TenancyProperties properties;
   private final Cache<String, Optional<Caller>> resolved;
 
   KeyDirectory(
-      ApiKeys apiKeys, Tenants tenants, Ids ids, Clock clock, TenancyProperties properties) {
+      ApiKeys apiKeys, JdbcTenants tenants, Ids ids, Clock clock, TenancyProperties properties) {
     this.apiKeys = apiKeys;
     this.tenants = tenants;
     this.ids = ids;

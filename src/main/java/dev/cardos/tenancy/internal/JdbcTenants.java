@@ -9,11 +9,11 @@ import org.springframework.stereotype.Repository;
 
 /** The tenants table. Only the operator reaches it. */
 @Repository
-class Tenants {
+class JdbcTenants implements dev.cardos.tenancy.Tenants {
 
   private final JdbcClient jdbc;
 
-  Tenants(JdbcClient jdbc) {
+  JdbcTenants(JdbcClient jdbc) {
     this.jdbc = jdbc;
   }
 
@@ -26,10 +26,15 @@ class Tenants {
         .update();
   }
 
+  @Override
+  public boolean exists(String tenantId) {
+    return find(tenantId).isPresent();
+  }
+
   Optional<Tenant> find(String id) {
     return jdbc.sql("SELECT * FROM tenants WHERE id = :id")
         .param("id", id)
-        .query(Tenants::map)
+        .query(JdbcTenants::map)
         .optional();
   }
 
@@ -43,7 +48,7 @@ class Tenants {
                 """)
             .param("after", page.startingAfter())
             .param("n", page.fetchSize())
-            .query(Tenants::map)
+            .query(JdbcTenants::map)
             .list(),
         page);
   }

@@ -1,0 +1,188 @@
+package dev.cardos.keys.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cardos.keys.KeyPurpose;
+import dev.cardos.keys.Keys;
+import dev.cardos.keys.MasterKey;
+import dev.cardos.shared.Ids;
+import dev.cardos.shared.Timestamps;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Keys stored in {@code key_material}, each wrapped with AES-256-GCM under the master key and its
+ * own id as associated data (so a wrapped key cannot be swapped onto another id). Unwrapped keys
+ * are cached in memory; which PAN key is active is re-read every few seconds, so a rotation by
+ * {@code cardos keys rotate} reaches a running server without a restart.
+ */
+public final class WrappedKeys implements Keys {
+
+  private static final int NONCE_BYTES = 12;
+  private static final int TAG_BITS = 128;
+  private static final String FIRST_PAN_DATA_KEY = "km_pan_data_first";
+  private static final String PAN_LOOKUP_KEY = "km_pan_lookup";
+  private static final Duration ACTIVE_KEY_TTL = Duration.ofSeconds(5);
+
+  private final JdbcClient jdbc;
+  private final byte[] master;
+  private final Ids ids;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final Cache<String, byte[]> unwrapped = Caffeine.newBuilder().maximumSize(10_000).build();
+  private final Cache<String, String> activeId =
+      Caffeine.newBuilder().expireAfterWrite(ACTIVE_KEY_TTL).build();
+
+  public WrappedKeys(JdbcClient jdbc, MasterKey master, Ids ids, Clock clock) {
+    this.jdbc = jdbc;
+    this.master = master.bytes();
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  @Override
+  public String generate(KeyPurpose purpose) {
+    String id = ids.next("km_");
+    insert(id, purpose);
+    return id;
+  }
+
+  @Override
+  public byte[] material(String keyId) {
+    return unwrapped
+        .get(
+            keyId,
+            id ->
+                jdbc.sql("SELECT wrapped FROM key_material WHERE id = :id")
+                    .param("id", id)
+                    .query((rs, row) -> unwrap(id, rs.getBytes(1)))
+                    .optional()
+                    .orElseThrow(() -> new IllegalStateException("no key " + id)))
+        .clone();
+  }
+
+  @Override
+  public KeyRef activePanDataKey() {
+    String id =
+        activeId.get(
+            "pan_data",
+            k -> {
+              insertIfAbsent(FIRST_PAN_DATA_KEY, KeyPurpose.PAN_DATA);
+              return jdbc.sql(
+                      """
+                      SELECT id FROM key_material
+                      WHERE purpose = 'pan_data' AND status = 'active'
+                      ORDER BY created_at DESC, id DESC LIMIT 1
+                      """)
+                  .query(String.class)
+                  .single();
+            });
+    return new KeyRef(id, material(id));
+  }
+
+  @Override
+  public KeyRef panLookupKey() {
+    insertIfAbsentOnce();
+    return new KeyRef(PAN_LOOKUP_KEY, material(PAN_LOOKUP_KEY));
+  }
+
+  @Override
+  public int retirePanDataKeysExcept(String keyId) {
+    int retired =
+        jdbc.sql(
+                """
+            UPDATE key_material SET status = 'retired'
+            WHERE purpose = 'pan_data' AND id <> :id AND status = 'active'
+            """)
+            .param("id", keyId)
+            .update();
+    activeId.invalidateAll();
+    return retired;
+  }
+
+  private volatile boolean lookupKeyPresent;
+
+  private void insertIfAbsentOnce() {
+    if (!lookupKeyPresent) {
+      insertIfAbsent(PAN_LOOKUP_KEY, KeyPurpose.PAN_LOOKUP);
+      lookupKeyPresent = true;
+    }
+  }
+
+  private void insert(String id, KeyPurpose purpose) {
+    jdbc.sql(
+            """
+            INSERT INTO key_material (id, purpose, wrapped, status, created_at)
+            VALUES (:id, :purpose, :wrapped, 'active', :at)
+            """)
+        .param("id", id)
+        .param("purpose", purpose.wire())
+        .param("wrapped", wrap(id, fresh(purpose)))
+        .param("at", Timestamps.sql(Timestamps.now(clock)))
+        .update();
+  }
+
+  private void insertIfAbsent(String id, KeyPurpose purpose) {
+    jdbc.sql(
+            """
+            INSERT INTO key_material (id, purpose, wrapped, status, created_at)
+            VALUES (:id, :purpose, :wrapped, 'active', :at)
+            ON CONFLICT (id) DO NOTHING
+            """)
+        .param("id", id)
+        .param("purpose", purpose.wire())
+        .param("wrapped", wrap(id, fresh(purpose)))
+        .param("at", Timestamps.sql(Timestamps.now(clock)))
+        .update();
+  }
+
+  private byte[] fresh(KeyPurpose purpose) {
+    byte[] key = new byte[purpose.lengthBytes()];
+    random.nextBytes(key);
+    return key;
+  }
+
+  private byte[] wrap(String id, byte[] key) {
+    try {
+      byte[] nonce = new byte[NONCE_BYTES];
+      random.nextBytes(nonce);
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(master, "AES"),
+          new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.updateAAD(id.getBytes(StandardCharsets.UTF_8));
+      byte[] sealed = cipher.doFinal(key);
+      return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not wrap key " + id, e);
+    } finally {
+      Arrays.fill(key, (byte) 0);
+    }
+  }
+
+  private byte[] unwrap(String id, byte[] wrapped) {
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(master, "AES"),
+          new GCMParameterSpec(TAG_BITS, wrapped, 0, NONCE_BYTES));
+      cipher.updateAAD(id.getBytes(StandardCharsets.UTF_8));
+      return cipher.doFinal(wrapped, NONCE_BYTES, wrapped.length - NONCE_BYTES);
+    } catch (GeneralSecurityException e) {
+      // Most likely another master key than the one that wrapped it.
+      throw new IllegalStateException(
+          "could not unwrap key " + id + ": is CARDOS_MASTER_KEY the one it was created with?", e);
+    }
+  }
+}

@@ -1,0 +1,7 @@
+package dev.cardos.tenancy;
+
+/** Tells other modules whether a tenant exists (the operator acts on tenants by id). */
+public interface Tenants {
+
+  boolean exists(String tenantId);
+}
