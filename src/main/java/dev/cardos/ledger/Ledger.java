@@ -20,6 +20,12 @@ public interface Ledger {
   /** Opens an account; the caller has checked who owns it. */
   Account open(Realm realm, NewAccount account);
 
+  /**
+   * The realm's funding account in the currency, or the cardholder's wallet in it, opened if there
+   * is none yet; safe when several requests ask at once.
+   */
+  Account fundingOrWallet(Realm realm, String currency, String cardholderId);
+
   /** A request to open an account. {@code cardholderId} is set for wallets (and card accounts). */
   record NewAccount(
       AccountKind kind,

@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -120,10 +119,6 @@ class TransferRaceIT {
    * The first platform transfers to a cardholder open their wallet. When several arrive at once,
    * each must still arrive (in the one wallet), not fail because another opened it first.
    */
-  @Disabled(
-      "bug: TransferController.walletOf reads, then opens the receiver's wallet; a concurrent first"
-          + " transfer blocks on accounts_one_wallet and then fails with 409 account_exists instead"
-          + " of using the wallet the other opened")
   @Test
   void concurrentFirstPlatformTransfersToACardholderAllArriveInOneWallet() throws Exception {
     TestApi api = new TestApi(port);

@@ -24,7 +24,6 @@ import dev.cardos.programs.Program;
 import dev.cardos.programs.ProgramKind;
 import dev.cardos.programs.Programs;
 import dev.cardos.shared.Ids;
-import dev.cardos.shared.PageRequest;
 import dev.cardos.shared.Problem;
 import dev.cardos.shared.ProblemCode;
 import dev.cardos.shared.Timestamps;
@@ -667,27 +666,11 @@ class CardService {
   }
 
   private Account fundingAccount(Realm realm, String currency) {
-    var existing =
-        ledger
-            .accounts(realm, AccountKind.FUNDING, currency, null, new PageRequest(1, null))
-            .data();
-    if (!existing.isEmpty()) {
-      return existing.getFirst();
-    }
-    return ledger.open(
-        realm, new Ledger.NewAccount(AccountKind.FUNDING, currency, null, null, Map.of()));
+    return ledger.fundingOrWallet(realm, currency, null);
   }
 
   private Account walletOf(Realm realm, String cardholderId, String currency) {
-    var existing =
-        ledger
-            .accounts(realm, AccountKind.WALLET, currency, cardholderId, new PageRequest(1, null))
-            .data();
-    if (!existing.isEmpty()) {
-      return existing.getFirst();
-    }
-    return ledger.open(
-        realm, new Ledger.NewAccount(AccountKind.WALLET, currency, cardholderId, null, Map.of()));
+    return ledger.fundingOrWallet(realm, currency, cardholderId);
   }
 
   private void chargeIssuanceFee(

@@ -29,8 +29,9 @@ final class Pricing {
   }
 
   /**
-   * A conversion: {@code grossMinor} at the mid rate, {@code markupMinor} kept as FX revenue,
-   * {@code netMinor} credited. {@code effectiveRate} is the mid rate less the markup.
+   * A conversion: {@code netMinor} credited, which is the amount at {@code effectiveRate} (the mid
+   * rate less the markup) rounded half-up once; {@code grossMinor} the amount at the mid rate;
+   * {@code markupMinor} the difference, kept as FX revenue.
    */
   record Conversion(
       long grossMinor,
@@ -46,23 +47,24 @@ final class Pricing {
   static Conversion convert(
       long amountMinor, String from, String to, BigDecimal midRate, int markupBps) {
     int shift = Currencies.exponent(to) - Currencies.exponent(from);
-    long gross =
-        BigDecimal.valueOf(amountMinor)
-            .multiply(midRate)
-            .scaleByPowerOfTen(shift)
-            .setScale(0, RoundingMode.HALF_UP)
-            .longValueExact();
-    long markup =
-        BigDecimal.valueOf(gross)
-            .multiply(BigDecimal.valueOf(markupBps))
-            .divide(BPS, 0, RoundingMode.HALF_UP)
-            .longValueExact();
     // Dividing by 10^4 is always exact: the effective rate is never rounded.
     BigDecimal effective =
         midRate
             .multiply(BPS.subtract(BigDecimal.valueOf(markupBps)))
             .divide(BPS)
             .stripTrailingZeros();
-    return new Conversion(gross, markup, Math.subtractExact(gross, markup), midRate, effective);
+    // The credited amount is the amount at the recorded (effective) rate, rounded once; the
+    // markup is whatever the mid rate would have given on top, so the posting balances exactly.
+    long gross = toMinor(amountMinor, midRate, shift);
+    long net = toMinor(amountMinor, effective, shift);
+    return new Conversion(gross, Math.subtractExact(gross, net), net, midRate, effective);
+  }
+
+  private static long toMinor(long amountMinor, BigDecimal rate, int shift) {
+    return BigDecimal.valueOf(amountMinor)
+        .multiply(rate)
+        .scaleByPowerOfTen(shift)
+        .setScale(0, RoundingMode.HALF_UP)
+        .longValueExact();
   }
 }

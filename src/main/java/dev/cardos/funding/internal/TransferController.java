@@ -133,14 +133,7 @@ class TransferController {
 
   /** The receiver's wallet in the currency, opened for them if they have none yet. */
   private Account walletOf(Realm realm, String cardholderId, String currency) {
-    Page<Account> wallets =
-        ledger.accounts(
-            realm, AccountKind.WALLET, currency, cardholderId, new PageRequest(1, null));
-    if (!wallets.data().isEmpty()) {
-      return wallets.data().getFirst();
-    }
-    return ledger.open(
-        realm, new Ledger.NewAccount(AccountKind.WALLET, currency, cardholderId, null, Map.of()));
+    return ledger.fundingOrWallet(realm, currency, cardholderId);
   }
 
   private Account spendable(Realm realm, String accountId, String field) {

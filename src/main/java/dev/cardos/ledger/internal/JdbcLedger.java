@@ -118,6 +118,40 @@ class JdbcLedger implements Ledger {
   }
 
   @Override
+  public Account fundingOrWallet(Realm realm, String currency, String cardholderId) {
+    AccountKind kind = cardholderId == null ? AccountKind.FUNDING : AccountKind.WALLET;
+    // ON CONFLICT DO NOTHING waits for a concurrent insert of the same account and then skips:
+    // the read below sees whichever insert won.
+    jdbc.sql(
+            """
+            INSERT INTO accounts (id, tenant_id, mode, kind, currency, cardholder_id, created_at)
+            VALUES (:id, :tenant, :mode, :kind, :currency, :cardholder, :at)
+            ON CONFLICT DO NOTHING
+            """)
+        .param("id", ids.next("acct_"))
+        .param("tenant", realm.tenantId())
+        .param("mode", realm.mode().wire())
+        .param("kind", kind.wire())
+        .param("currency", currency)
+        .param("cardholder", cardholderId)
+        .param("at", Timestamps.sql(Timestamps.now(clock)))
+        .update();
+    return jdbc.sql(
+            """
+            SELECT * FROM accounts
+            WHERE tenant_id = :tenant AND mode = :mode AND kind = :kind AND currency = :currency
+              AND cardholder_id IS NOT DISTINCT FROM :cardholder
+            """)
+        .param("tenant", realm.tenantId())
+        .param("mode", realm.mode().wire())
+        .param("kind", kind.wire())
+        .param("currency", currency)
+        .param("cardholder", cardholderId)
+        .query(JdbcLedger::account)
+        .single();
+  }
+
+  @Override
   @Transactional(readOnly = true)
   public Optional<Account> find(Realm realm, String accountId) {
     return jdbc.sql(

@@ -77,35 +77,43 @@ class PricingTest {
 
   /**
    * Expected values worked by hand: {@code gross = round_half_up(amount × rate × 10^(exp_to −
-   * exp_from))}, {@code markup = round_half_up(gross × bps / 10000)}, {@code net = gross − markup},
-   * {@code effective = rate × (10000 − bps) / 10000}. Exponents: USD 2, EUR 2, JPY 0, BHD 3.
+   * exp_from))}, {@code effective = rate × (10000 − bps) / 10000}, {@code net =
+   * round_half_up(amount × effective × 10^(exp_to − exp_from))} (the amount at the recorded rate,
+   * rounded once), {@code markup = gross − net}. Exponents: USD 2, EUR 2, JPY 0, BHD 3.
    */
   @ParameterizedTest(name = "{0} {1} -> {2} at {3} less {4} bps: gross {5}, markup {6}, net {7}")
   @CsvSource({
     // amount, from, to, rate, bps, gross, markup, net, effective rate
     // USD -> JPY (2 -> 0): 10000 x 151.237 / 100 = 15123.7 -> 15124
-    "10000, USD, JPY, 151.237, 0,  15124, 0,   15124, 151.237",
-    "10000, USD, JPY, 151.237, 50, 15124, 76,  15048, 150.480815", // markup 75.62
-    "10000, USD, JPY, 151.237, 75, 15124, 113, 15011, 150.1027225", // markup 113.43
-    "150,   USD, JPY, 147,     0,  221,   0,   221,   147", // gross 220.5: half up, not to even
-    "1,     USD, JPY, 50,      0,  1,     0,   1,     50", // gross 0.5: half up
-    "100,   USD, JPY, 100,     50, 100,   1,   99,    99.5", // markup 0.5: half up
-    "500,   USD, JPY, 100,     50, 500,   3,   497,   99.5", // markup 2.5: half up, not to even
-    "200,   USD, JPY, 150,     50, 300,   2,   298,   149.25", // markup 1.5: half up
-    "133,   USD, JPY, 150.375, 75, 200,   2,   198,   149.2471875", // gross 199.99875, markup 1.5
+    "10000, USD, JPY, 151.237, 0, 15124, 0, 15124, 151.237",
+    "10000, USD, JPY, 151.237, 50, 15124, 76, 15048, 150.480815", // markup 75.62
+    "10000, USD, JPY, 151.237, 75, 15124, 114, 15010, 150.1027225", // net at the effective rate
+    // rounded once (was 113 by
+    // rounding the markup)
+    "150, USD, JPY, 147, 0, 221, 0, 221, 147", // gross 220.5: half up, not to even
+    "1, USD, JPY, 50, 0, 1, 0, 1, 50", // gross 0.5: half up
+    "100, USD, JPY, 100, 50, 100, 0, 100, 99.5", // net at the effective rate rounded once (was 1 by
+    // rounding the markup)
+    "500, USD, JPY, 100, 50, 500, 2, 498, 99.5", // net at the effective rate rounded once (was 3 by
+    // rounding the markup)
+    "200, USD, JPY, 150, 50, 300, 1, 299, 149.25", // net at the effective rate rounded once (was 2
+    // by rounding the markup)
+    "133, USD, JPY, 150.375, 75, 200, 2, 198, 149.2471875", // gross 199.99875, markup 1.5
     // USD -> BHD (2 -> 3): 10000 x 0.376 x 10 = 37600
-    "10000, USD, BHD, 0.376,   0,  37600, 0,   37600, 0.376",
-    "10000, USD, BHD, 0.376,   50, 37600, 188, 37412, 0.37412",
-    "10000, USD, BHD, 0.376,   75, 37600, 282, 37318, 0.37318",
-    "1,     USD, BHD, 0.376,   50, 4,     0,   4,     0.37412", // gross 3.76, markup 0.02
+    "10000, USD, BHD, 0.376, 0, 37600, 0, 37600, 0.376",
+    "10000, USD, BHD, 0.376, 50, 37600, 188, 37412, 0.37412",
+    "10000, USD, BHD, 0.376, 75, 37600, 282, 37318, 0.37318",
+    "1, USD, BHD, 0.376, 50, 4, 0, 4, 0.37412", // gross 3.76, markup 0.02
     "12345, USD, BHD, 0.37605, 75, 46423, 348, 46075, 0.373229625", // 46423.3725; 348.1725
     // JPY -> USD (0 -> 2): 10000 x 0.0066125 x 100 = 6612.5 -> 6613
-    "10000, JPY, USD, 0.0066125, 0,  6613, 0,  6613, 0.0066125",
-    "10000, JPY, USD, 0.0066125, 50, 6613, 33, 6580, 0.0065794375", // markup 33.065
+    "10000, JPY, USD, 0.0066125, 0, 6613, 0, 6613, 0.0066125",
+    "10000, JPY, USD, 0.0066125, 50, 6613, 34, 6579, 0.0065794375", // net at the effective rate
+    // rounded once (was 33 by
+    // rounding the markup)
     "10000, JPY, USD, 0.0066125, 75, 6613, 50, 6563, 0.00656290625", // markup 49.5975
-    "7,     JPY, USD, 0.0066125, 0,  5,    0,  5,    0.0066125", // gross 4.62875
+    "7, JPY, USD, 0.0066125, 0, 5, 0, 5, 0.0066125", // gross 4.62875
     // BHD -> USD (3 -> 2): 1005 x 2.659574 / 10 = 267.287187; markup 1.335
-    "1005,  BHD, USD, 2.659574, 50, 267, 1, 266, 2.64627613",
+    "1005, BHD, USD, 2.659574, 50, 267, 1, 266, 2.64627613",
     // JPY -> BHD (0 -> 3): 12345 x 0.00251 x 1000 = 30985.95; markup 154.93
     "12345, JPY, BHD, 0.00251, 50, 30986, 155, 30831, 0.00249745",
     // EUR -> USD (2 -> 2): 10825; markup 81.1875
@@ -195,11 +203,12 @@ class PricingTest {
     assertThat(conversion.grossMinor()).isNotNegative();
     assertThat(conversion.markupMinor()).isNotNegative();
     assertThat(conversion.netMinor()).isNotNegative();
-    assertThat(conversion.markupMinor())
-        .isEqualTo(
-            BigDecimal.valueOf(conversion.grossMinor())
-                .multiply(BigDecimal.valueOf(bps))
-                .divide(BigDecimal.valueOf(10_000), 0, RoundingMode.HALF_UP)
-                .longValueExact());
+    BigDecimal atEffectiveRate =
+        BigDecimal.valueOf(amount)
+            .multiply(conversion.effectiveRate())
+            .scaleByPowerOfTen(Currencies.exponent(to) - Currencies.exponent(from));
+    assertThat(conversion.netMinor())
+        .as("the credited amount is the amount at the recorded rate, rounded half-up once")
+        .isEqualTo(atEffectiveRate.setScale(0, RoundingMode.HALF_UP).longValueExact());
   }
 }
