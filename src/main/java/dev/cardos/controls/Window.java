@@ -1,0 +1,51 @@
+package dev.cardos.controls;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.IsoFields;
+import java.util.Locale;
+
+/**
+ * A spending window: the calendar day, ISO week or calendar month in the program's time zone, or
+ * the card's whole life. {@link #key} names the window an instant falls in.
+ */
+public enum Window {
+  DAY,
+  WEEK,
+  MONTH,
+  LIFETIME;
+
+  /** The window's name for {@code at}: {@code day:2026-11-22}, {@code week:2026-W47}, ... */
+  public String key(Instant at, ZoneId zone) {
+    ZonedDateTime local = at.atZone(zone);
+    return switch (this) {
+      case DAY -> "day:" + local.toLocalDate();
+      case WEEK ->
+          String.format(
+              Locale.ROOT,
+              "week:%d-W%02d",
+              local.get(IsoFields.WEEK_BASED_YEAR),
+              local.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+      case MONTH ->
+          String.format(Locale.ROOT, "month:%d-%02d", local.getYear(), local.getMonthValue());
+      case LIFETIME -> "lifetime";
+    };
+  }
+
+  /** When the window containing {@code at} ends (exclusive), or null for the lifetime. */
+  public Instant end(Instant at, ZoneId zone) {
+    ZonedDateTime day = at.atZone(zone).toLocalDate().atStartOfDay(zone);
+    return switch (this) {
+      case DAY -> day.plusDays(1).toInstant();
+      case WEEK -> day.with(DayOfWeek.MONDAY).plusWeeks(1).toInstant();
+      case MONTH -> day.withDayOfMonth(1).plusMonths(1).toInstant();
+      case LIFETIME -> null;
+    };
+  }
+
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
