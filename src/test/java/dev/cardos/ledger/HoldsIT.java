@@ -17,7 +17,6 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -407,9 +406,6 @@ class HoldsIT {
    * books every other test verifies.
    */
   @Test
-  @Disabled(
-      "bug: JdbcLedger.captureHold never checks the counter account's currency and writes an"
-          + " unbalanced posting (USD -100, EUR +100)")
   void capturingIntoAnAccountOfAnotherCurrencyIsRefused() {
     Account account = fundedAccount(1_000);
     Account euros = atomically(() -> ledger.systemAccount(realm, AccountKind.SETTLEMENT, "EUR"));
@@ -589,9 +585,6 @@ class HoldsIT {
    * answer must still be NotFound, not a failure that tells it the hold exists.
    */
   @Test
-  @Disabled(
-      "bug: JdbcLedger.repeated() finds the operation by id and hold id without the realm, then"
-          + " findHold(realm, holdId).orElseThrow() throws NoSuchElementException")
   void anotherRealmsHoldIsNotFoundEvenUnderAnOperationIdItsOwnerUsed() {
     Account account = fundedAccount(1_000);
     Hold placed = place(account, 500).hold();

@@ -30,7 +30,6 @@ import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -355,10 +354,6 @@ class LedgerConcurrencyIT {
 
   /** The same race as above, asking the stronger promise: every caller is answered Done. */
   @Test
-  @Disabled(
-      "bug: JdbcLedger.placeHold and repeated() look for the earlier hold or operation before"
-          + " taking any lock, so a concurrent retry fails with DuplicateKeyException instead of"
-          + " answering Done")
   void aRepeatedHoldOperationRacingItselfIsAnsweredDone() throws InterruptedException {
     Account account = fundedAccount(1_000);
     String placedTwice = "hold_" + UUID.randomUUID();
@@ -401,9 +396,6 @@ class LedgerConcurrencyIT {
    * id order, so that this cycle cannot form.
    */
   @Test
-  @Disabled(
-      "bug: JdbcLedger.expireHolds locks each due hold's account in expiry order, not id order,"
-          + " so it deadlocks with a posting that locks the same accounts in id order")
   void expiryAndATransferOnTheSameTwoAccountsDoNotDeadlock() throws Exception {
     Account a = fundedAccount(1_000);
     Account b = fundedAccount(1_000);

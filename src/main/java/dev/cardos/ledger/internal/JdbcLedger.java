@@ -348,6 +348,11 @@ class JdbcLedger implements Ledger {
     if (account == null) {
       return new HoldResult.NotFound();
     }
+    // A retry racing its original waited on the account's lock: now the original is visible.
+    Optional<Hold> raced = findHold(realm, holdId);
+    if (raced.isPresent()) {
+      return new HoldResult.Done(raced.get(), null);
+    }
     if (!account.covers(0, amountMinor)) {
       return new HoldResult.InsufficientFunds(account.available());
     }
@@ -384,6 +389,11 @@ class JdbcLedger implements Ledger {
     if (found.isEmpty()) {
       return new HoldResult.NotFound();
     }
+    // A retry racing its original waited on the hold's lock: now the original is visible.
+    Optional<HoldResult> raced = repeated(realm, holdId, operationId);
+    if (raced.isPresent()) {
+      return raced.get();
+    }
     Hold hold = found.get();
     if (hold.status() != HoldStatus.ACTIVE) {
       return new HoldResult.NotActive(hold);
@@ -414,6 +424,11 @@ class JdbcLedger implements Ledger {
     Optional<Hold> found = lockHold(realm, holdId);
     if (found.isEmpty()) {
       return new HoldResult.NotFound();
+    }
+    // A retry racing its original waited on the hold's lock: now the original is visible.
+    Optional<HoldResult> raced = repeated(realm, holdId, operationId);
+    if (raced.isPresent()) {
+      return raced.get();
     }
     Hold hold = found.get();
     if (hold.status() != HoldStatus.ACTIVE) {
@@ -451,6 +466,11 @@ class JdbcLedger implements Ledger {
     if (found.isEmpty()) {
       return new HoldResult.NotFound();
     }
+    // A retry racing its original waited on the hold's lock: now the original is visible.
+    Optional<HoldResult> raced = repeated(realm, holdId, operationId);
+    if (raced.isPresent()) {
+      return raced.get();
+    }
     Hold hold = found.get();
     if (hold.status() != HoldStatus.ACTIVE) {
       return new HoldResult.NotActive(hold);
@@ -459,6 +479,13 @@ class JdbcLedger implements Ledger {
     Locked account = accounts.get(hold.accountId());
     if (!accounts.containsKey(counterAccountId)) {
       throw new IllegalArgumentException("counter account outside the realm: " + counterAccountId);
+    }
+    if (!accounts.get(counterAccountId).currency().equals(account.currency())) {
+      throw new IllegalArgumentException(
+          "a capture cannot cross currencies: "
+              + account.currency()
+              + " hold, counter account in "
+              + accounts.get(counterAccountId).currency());
     }
     long fromHold = Math.min(amountMinor, hold.amountMinor());
     long released = finalCapture ? hold.amountMinor() : fromHold;
@@ -500,10 +527,22 @@ class JdbcLedger implements Ledger {
             .param("limit", limit)
             .query((rs, row) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
             .list();
+    // Lock every account the due holds are on, in id order, before changing any: the same order
+    // as every other operation, so expiry never deadlocks with a transfer.
+    if (!due.isEmpty()) {
+      jdbc.sql(
+              """
+              SELECT a.id FROM accounts a
+              WHERE a.id IN (SELECT account_id FROM holds WHERE id IN (:holds))
+              ORDER BY a.id FOR UPDATE
+              """)
+          .param("holds", due.stream().map(r -> r[0]).toList())
+          .query(String.class)
+          .list();
+    }
     for (String[] row : due) {
       Realm realm = new Realm(row[1], Mode.fromWire(row[2]));
       Hold hold = lockHold(realm, row[0]).orElseThrow();
-      lock(realm, List.of(hold.accountId()));
       Instant at = Timestamps.now(clock);
       changeHeld(hold.accountId(), -hold.amountMinor());
       updateHold(hold.id(), 0, hold.capturedAmountMinor(), HoldStatus.EXPIRED, at);
@@ -535,9 +574,15 @@ class JdbcLedger implements Ledger {
 
   /** The answer to an operation id seen before on this hold, if it was. */
   private Optional<HoldResult> repeated(Realm realm, String holdId, String operationId) {
-    return jdbc.sql("SELECT posting_id FROM hold_operations WHERE id = :id AND hold_id = :hold")
+    return jdbc.sql(
+            """
+            SELECT o.posting_id FROM hold_operations o JOIN holds h ON h.id = o.hold_id
+            WHERE o.id = :id AND o.hold_id = :hold AND h.tenant_id = :tenant AND h.mode = :mode
+            """)
         .param("id", operationId)
         .param("hold", holdId)
+        .param("tenant", realm.tenantId())
+        .param("mode", realm.mode().wire())
         .query((rs, row) -> Optional.ofNullable(rs.getString(1)))
         .optional()
         .map(
