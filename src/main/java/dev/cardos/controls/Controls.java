@@ -28,10 +28,10 @@ public interface Controls {
 
   /**
    * Adds {@code amount} and one transaction to each window of the subject, but only if every window
-   * stays within its limits; returns false (and adds nothing that commits: the caller's transaction
-   * must roll back) when one would not.
+   * stays within its limits. Returns the charge that would break its limit (the caller's
+   * transaction must then roll back), or empty when all were added.
    */
-  boolean consume(String subjectId, List<Charge> charges);
+  Optional<Charge> consume(String subjectId, List<Charge> charges);
 
   /** Takes {@code amount} back from each window (a reversal or refund); never below zero. */
   void release(String subjectId, List<String> windowKeys, long amount);

@@ -2,6 +2,8 @@ package dev.cardos.events;
 
 /** The event catalogue (SPEC §6); the wire name is the lower-case dotted form. */
 public enum EventType {
+  AUTHORIZATION_APPROVED("authorization.approved"),
+  AUTHORIZATION_DECLINED("authorization.declined"),
   CARD_CREATED("card.created"),
   CARD_ACTIVATED("card.activated"),
   CARD_FROZEN("card.frozen"),

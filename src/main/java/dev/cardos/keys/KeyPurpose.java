@@ -15,7 +15,9 @@ public enum KeyPurpose {
   /** A triple-DES PIN encryption key for ISO 9564 format 0 blocks. */
   PIN_TDES(16),
   /** An AES-128 PIN encryption key for ISO 9564 format 4 blocks. */
-  PIN_AES(16);
+  PIN_AES(16),
+  /** The secret that signs a program's decision webhook requests (Standard Webhooks). */
+  WEBHOOK_SECRET(32);
 
   private final int lengthBytes;
 

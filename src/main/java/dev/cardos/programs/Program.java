@@ -31,7 +31,8 @@ public record Program(
     int webhookBudgetMs,
     String webhookStandIn,
     String status,
-    Instant createdAt) {
+    Instant createdAt,
+    String webhookSecretKeyId) {
 
   public Program {
     markets = List.copyOf(markets);

@@ -42,6 +42,11 @@ public final class Currencies {
     return code;
   }
 
+  /** {@code 48000} USD as {@code "480.00 USD"}, for explanations people read. */
+  public static String format(long minor, String code) {
+    return java.math.BigDecimal.valueOf(minor, exponent(code)).toPlainString() + " " + code;
+  }
+
   /** Digits after the decimal point in this currency's minor unit. */
   public static int exponent(String code) {
     int digits = Currency.getInstance(code).getDefaultFractionDigits();

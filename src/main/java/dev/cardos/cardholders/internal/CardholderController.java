@@ -56,11 +56,35 @@ class CardholderController {
   private final JdbcCardholders cardholders;
   private final Ids ids;
   private final Clock clock;
+  private final dev.cardos.controls.Controls controls;
 
-  CardholderController(JdbcCardholders cardholders, Ids ids, Clock clock) {
+  CardholderController(
+      JdbcCardholders cardholders, Ids ids, Clock clock, dev.cardos.controls.Controls controls) {
     this.cardholders = cardholders;
     this.ids = ids;
     this.clock = clock;
+    this.controls = controls;
+  }
+
+  @org.springframework.web.bind.annotation.PutMapping("/{id}/controls")
+  @RequiresScope(Scope.CONTROLS_WRITE)
+  @Operation(
+      summary =
+          "Replace the cardholder's spend controls: their limits count the spending of all the"
+              + " cardholder's cards together")
+  @Transactional
+  dev.cardos.controls.SpendControls putControls(
+      Realm realm, @PathVariable String id, @RequestBody dev.cardos.controls.SpendControls body) {
+    cardholders.find(realm, id).orElseThrow(() -> Problem.notFound("cardholder", id));
+    return controls.put(realm, id, body);
+  }
+
+  @GetMapping("/{id}/controls")
+  @RequiresScope(Scope.CARDS_READ)
+  @Operation(summary = "The cardholder's spend controls")
+  dev.cardos.controls.SpendControls getControls(Realm realm, @PathVariable String id) {
+    cardholders.find(realm, id).orElseThrow(() -> Problem.notFound("cardholder", id));
+    return controls.find(realm, id).orElse(dev.cardos.controls.SpendControls.NONE);
   }
 
   record AddressInput(

@@ -62,12 +62,40 @@ class CardController {
   private final JdbcCards cards;
   private final AuditLog audit;
   private final JdbcClient jdbc;
+  private final dev.cardos.controls.Controls controls;
 
-  CardController(CardService service, JdbcCards cards, AuditLog audit, JdbcClient jdbc) {
+  CardController(
+      CardService service,
+      JdbcCards cards,
+      AuditLog audit,
+      JdbcClient jdbc,
+      dev.cardos.controls.Controls controls) {
     this.service = service;
     this.cards = cards;
     this.audit = audit;
     this.jdbc = jdbc;
+    this.controls = controls;
+  }
+
+  @org.springframework.web.bind.annotation.PutMapping("/v1/cards/{id}/controls")
+  @RequiresScope(Scope.CONTROLS_WRITE)
+  @Operation(
+      summary =
+          "Replace the card's spend controls; they apply to the very next authorization (the"
+              + " program's and cardholder's controls still apply: the most restrictive wins)")
+  @Transactional
+  dev.cardos.controls.SpendControls putControls(
+      Realm realm, @PathVariable String id, @RequestBody dev.cardos.controls.SpendControls body) {
+    cards.find(realm, id).orElseThrow(() -> Problem.notFound("card", id));
+    return controls.put(realm, id, body);
+  }
+
+  @GetMapping("/v1/cards/{id}/controls")
+  @RequiresScope(Scope.CARDS_READ)
+  @Operation(summary = "The card's own spend controls")
+  dev.cardos.controls.SpendControls getControls(Realm realm, @PathVariable String id) {
+    cards.find(realm, id).orElseThrow(() -> Problem.notFound("card", id));
+    return controls.find(realm, id).orElse(dev.cardos.controls.SpendControls.NONE);
   }
 
   record ShippingAddress(

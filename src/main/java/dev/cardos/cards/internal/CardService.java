@@ -65,6 +65,7 @@ class CardService {
   private final Ids ids;
   private final Clock clock;
   private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+  private final dev.cardos.controls.Controls controls;
   private final SecureRandom random = new SecureRandom();
 
   CardService(
@@ -77,7 +78,8 @@ class CardService {
       Outbox outbox,
       Ids ids,
       Clock clock,
-      org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+      org.springframework.jdbc.core.simple.JdbcClient jdbc,
+      dev.cardos.controls.Controls controls) {
     this.cards = cards;
     this.vault = vault;
     this.security = security;
@@ -88,6 +90,7 @@ class CardService {
     this.ids = ids;
     this.clock = clock;
     this.jdbc = jdbc;
+    this.controls = controls;
   }
 
   /** Full card details, shown once or on demand as the program allows. Never stored. */
@@ -329,6 +332,7 @@ class CardService {
             now,
             now);
     store(realm, card, pan, activationCode);
+    controls.copy(realm, cardId, newId);
     record(newId, "create", null, status, kind.name().toLowerCase() + " of " + cardId, actor);
     outbox.append(
         realm,

@@ -82,12 +82,12 @@ class JdbcControls implements Controls {
   }
 
   @Override
-  public boolean consume(String subjectId, List<Charge> charges) {
+  public Optional<Charge> consume(String subjectId, List<Charge> charges) {
     for (Charge charge :
         charges.stream().sorted(java.util.Comparator.comparing(Charge::windowKey)).toList()) {
       if ((charge.amountLimit() != null && charge.amount() > charge.amountLimit())
           || (charge.countLimit() != null && charge.countLimit() < 1)) {
-        return false;
+        return Optional.of(charge);
       }
       // One statement per window: the row lock makes check and add atomic, so concurrent
       // authorizations can never together pass a limit.
@@ -110,10 +110,10 @@ class JdbcControls implements Controls {
               .param("countLimit", charge.countLimit())
               .update();
       if (changed == 0) {
-        return false;
+        return Optional.of(charge);
       }
     }
-    return true;
+    return Optional.empty();
   }
 
   @Override

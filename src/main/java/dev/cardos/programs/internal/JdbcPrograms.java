@@ -111,10 +111,10 @@ class JdbcPrograms implements Programs {
                 default_controls, issuance_fee_virtual, issuance_fee_physical, fx_markup_bps,
                 validity_months, max_cards_per_cardholder, reveal_policy, renew_on_expiry,
                 hold_expiry_days, time_zone, webhook_url, webhook_budget_ms, webhook_stand_in,
-                status, created_at)
+                status, created_at, webhook_secret_key_id)
             VALUES (:id, :tenant, :name, :bin, :kind, :currency, string_to_array(:markets, ','),
                 CAST(:controls AS jsonb), :feeVirtual, :feePhysical, :markup, :validity, :maxCards,
-                :reveal, :renew, :holdDays, :tz, :url, :budget, :standIn, :status, :at)
+                :reveal, :renew, :holdDays, :tz, :url, :budget, :standIn, :status, :at, :secret)
             """)
         .param("id", p.id())
         .param("tenant", p.tenantId())
@@ -138,6 +138,7 @@ class JdbcPrograms implements Programs {
         .param("standIn", p.webhookStandIn())
         .param("status", p.status())
         .param("at", Timestamps.sql(p.createdAt()))
+        .param("secret", p.webhookSecretKeyId())
         .update();
   }
 
@@ -212,7 +213,8 @@ class JdbcPrograms implements Programs {
         rs.getInt("webhook_budget_ms"),
         rs.getString("webhook_stand_in"),
         rs.getString("status"),
-        Timestamps.instant(rs.getTimestamp("created_at")));
+        Timestamps.instant(rs.getTimestamp("created_at")),
+        rs.getString("webhook_secret_key_id"));
   }
 
   private static List<String> array(ResultSet rs, String column) throws SQLException {

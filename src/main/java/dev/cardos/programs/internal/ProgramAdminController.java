@@ -206,6 +206,7 @@ class ProgramAdminController {
     for (int i = 0; i < request.markets().size(); i++) {
       Countries.require(request.markets().get(i), "markets[" + i + "]");
     }
+    dev.cardos.controls.Controls.fromProgram(request.defaultControls());
     String timeZone = request.timeZone() == null ? "UTC" : request.timeZone();
     try {
       ZoneId.of(timeZone);
@@ -241,7 +242,8 @@ class ProgramAdminController {
                 ? "decline"
                 : webhook.standIn().name().toLowerCase(java.util.Locale.ROOT),
             "enabled",
-            Timestamps.now(clock));
+            Timestamps.now(clock),
+            webhook == null ? null : keys.generate(KeyPurpose.WEBHOOK_SECRET));
     programs.insertProgram(program);
     return program;
   }

@@ -22,9 +22,41 @@ import org.springframework.web.bind.annotation.RestController;
 class ProgramController {
 
   private final JdbcPrograms programs;
+  private final dev.cardos.keys.Keys keys;
 
-  ProgramController(JdbcPrograms programs) {
+  ProgramController(JdbcPrograms programs, dev.cardos.keys.Keys keys) {
     this.programs = programs;
+    this.keys = keys;
+  }
+
+  record WebhookSecret(String secret) {
+    @Override
+    public String toString() {
+      return "WebhookSecret[hidden]";
+    }
+  }
+
+  @GetMapping("/{id}/webhook-secret")
+  @RequiresScope(Scope.WEBHOOKS_WRITE)
+  @Operation(
+      summary = "The secret that signs the program's decision webhook requests (Standard Webhooks)")
+  org.springframework.http.ResponseEntity<WebhookSecret> webhookSecret(
+      Realm realm, @PathVariable String id) {
+    Program program =
+        programs
+            .find(realm.tenantId(), id)
+            .filter(Program::enabled)
+            .orElseThrow(() -> Problem.notFound("program", id));
+    if (program.webhookSecretKeyId() == null) {
+      throw Problem.notFound("decision webhook of program", id);
+    }
+    return org.springframework.http.ResponseEntity.ok()
+        .cacheControl(org.springframework.http.CacheControl.noStore())
+        .body(
+            new WebhookSecret(
+                "whsec_"
+                    + java.util.Base64.getEncoder()
+                        .encodeToString(keys.material(program.webhookSecretKeyId()))));
   }
 
   @GetMapping

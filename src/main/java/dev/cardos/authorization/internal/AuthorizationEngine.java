@@ -1,0 +1,629 @@
+package dev.cardos.authorization.internal;
+
+import dev.cardos.authorization.Authorization;
+import dev.cardos.authorization.DecisionCore;
+import dev.cardos.authorization.DecisionCore.Outcome;
+import dev.cardos.authorization.DeclineReason;
+import dev.cardos.cards.Card;
+import dev.cardos.cards.CardSecurity;
+import dev.cardos.cards.Cards;
+import dev.cardos.cards.Pan;
+import dev.cardos.controls.Channel;
+import dev.cardos.controls.Controls;
+import dev.cardos.controls.SpendControls;
+import dev.cardos.controls.Window;
+import dev.cardos.events.EventType;
+import dev.cardos.events.Outbox;
+import dev.cardos.funding.ExchangeRates;
+import dev.cardos.keys.Keys;
+import dev.cardos.ledger.Account;
+import dev.cardos.ledger.HoldResult;
+import dev.cardos.ledger.Ledger;
+import dev.cardos.programs.BinRange;
+import dev.cardos.programs.Program;
+import dev.cardos.programs.Programs;
+import dev.cardos.shared.Ids;
+import dev.cardos.shared.Timestamps;
+import dev.cardos.tenancy.Realm;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Orchestrates one authorization: read what the decision needs (no transaction), run the pure
+ * {@link DecisionCore}, ask the tenant's webhook (no connection held), then one short transaction
+ * that places the hold and consumes the limits with their final checks, stores the authorization
+ * and appends its event. A repeated network transaction id returns the first answer.
+ */
+@Service
+class AuthorizationEngine {
+
+  private final Cards cards;
+  private final CardSecurity security;
+  private final Programs programs;
+  private final Ledger ledger;
+  private final Controls controls;
+  private final ExchangeRates rates;
+  private final DecisionWebhooks webhooks;
+  private final Keys keys;
+  private final JdbcAuthorizations authorizations;
+  private final Outbox outbox;
+  private final TransactionTemplate transactions;
+  private final Ids ids;
+  private final Clock clock;
+  private final MeterRegistry metrics;
+
+  AuthorizationEngine(
+      Cards cards,
+      CardSecurity security,
+      Programs programs,
+      Ledger ledger,
+      Controls controls,
+      ExchangeRates rates,
+      DecisionWebhooks webhooks,
+      Keys keys,
+      JdbcAuthorizations authorizations,
+      Outbox outbox,
+      TransactionTemplate transactions,
+      Ids ids,
+      Clock clock,
+      MeterRegistry metrics) {
+    this.cards = cards;
+    this.security = security;
+    this.programs = programs;
+    this.ledger = ledger;
+    this.controls = controls;
+    this.rates = rates;
+    this.webhooks = webhooks;
+    this.keys = keys;
+    this.authorizations = authorizations;
+    this.outbox = outbox;
+    this.transactions = transactions;
+    this.ids = ids;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /** The card is named by number (the network) or, in test mode, by id within a realm. */
+  record Request(
+      String networkTransactionId,
+      Pan pan,
+      Realm realm,
+      String cardId,
+      long amount,
+      String currency,
+      DecisionCore.Merchant merchant,
+      Channel channel,
+      String expiryYymm,
+      String cvv2,
+      CardSecurity.PinBlockFormat pinFormat,
+      byte[] pinBlock,
+      DecisionCore.ThreeDs threeDs) {
+
+    @Override
+    public String toString() {
+      return "Request[" + networkTransactionId + "]";
+    }
+  }
+
+  Authorization authorize(Request request, long arrivalNanos) {
+    Optional<Authorization> earlier =
+        authorizations.byNetworkTransactionId(request.networkTransactionId());
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    Realm realm;
+    Card card;
+    if (request.pan() != null) {
+      Optional<Cards.CardWithRealm> found = cards.findByPan(request.pan());
+      realm = found.map(Cards.CardWithRealm::realm).orElse(null);
+      card = found.map(Cards.CardWithRealm::card).orElse(null);
+    } else {
+      realm = request.realm();
+      card =
+          cards
+              .find(realm, request.cardId())
+              .orElseThrow(() -> dev.cardos.shared.Problem.notFound("card", request.cardId()));
+    }
+    DecisionCore.Request core =
+        new DecisionCore.Request(
+            request.amount(),
+            request.currency(),
+            request.merchant(),
+            request.channel(),
+            request.expiryYymm(),
+            request.threeDs() == null ? DecisionCore.ThreeDs.NOT_ATTEMPTED : request.threeDs());
+    if (card == null) {
+      return decline(
+          null,
+          null,
+          null,
+          request,
+          arrivalNanos,
+          new Outcome.Decline(DeclineReason.CARD_NOT_FOUND, "No card has this number"),
+          null);
+    }
+    Program program = programs.find(realm.tenantId(), card.programId()).orElseThrow();
+    BinRange range = programs.binRange(program.binRangeId()).orElseThrow();
+    Account account = ledger.find(realm, card.accountId()).orElseThrow();
+    DecisionCore.CardState state =
+        new DecisionCore.CardState(
+            card.status(),
+            card.expMonth(),
+            card.expYear(),
+            account.currency(),
+            range.features().contains("three_ds"));
+    Optional<Outcome.Decline> unusable = DecisionCore.cardChecks(core, state);
+    if (unusable.isPresent()) {
+      return decline(realm, card, account, request, arrivalNanos, unusable.get(), null);
+    }
+    // 4. Verify what was presented; only now, so a frozen card's PIN tries are not counted.
+    Boolean cvvMatches =
+        request.cvv2() == null ? null : security.verifyCvv2(realm, card.id(), request.cvv2());
+    CardSecurity.PinCheck pin =
+        request.pinBlock() == null
+            ? null
+            : security.verifyPin(realm, card.id(), request.pinFormat(), request.pinBlock());
+    DecisionCore.Conversion conversion = convert(request, account, program);
+    Instant now = clock.instant();
+    ZoneId zone = ZoneId.of(program.timeZone());
+    SpendControls programLevel = Controls.fromProgram(program.defaultControls());
+    SpendControls cardLevel = controls.find(realm, card.id()).orElse(SpendControls.NONE);
+    SpendControls cardholderLevel =
+        card.cardholderId() == null
+            ? SpendControls.NONE
+            : controls.find(realm, card.cardholderId()).orElse(SpendControls.NONE);
+    List<Scope> scopes = new ArrayList<>();
+    scopes.add(
+        scope(
+            "card",
+            card.id(),
+            SpendControls.mostRestrictive(List.of(programLevel, cardLevel)),
+            now,
+            zone));
+    if (card.cardholderId() != null) {
+      scopes.add(scope("cardholder", card.cardholderId(), cardholderLevel, now, zone));
+    }
+    DecisionCore.Inputs inputs =
+        new DecisionCore.Inputs(
+            core,
+            state,
+            new DecisionCore.Verification(cvvMatches, pin),
+            conversion,
+            SpendControls.mostRestrictive(List.of(programLevel, cardLevel, cardholderLevel)),
+            scopes.stream().map(Scope::limits).toList(),
+            account.availableMinor());
+    Outcome outcome = DecisionCore.decide(inputs);
+    if (outcome instanceof Outcome.Decline declined) {
+      return decline(realm, card, account, request, arrivalNanos, declined, conversion);
+    }
+    long cardAmount = ((Outcome.Pass) outcome).cardAmount();
+    String authorizationId = ids.next("auth_");
+    // 15. The tenant's decision webhook, with no connection or lock held.
+    Verdict verdict =
+        askTenant(program, card, account, request, conversion, authorizationId, arrivalNanos);
+    if (!verdict.approve()) {
+      return decline(
+          realm,
+          card,
+          account,
+          request,
+          arrivalNanos,
+          new Outcome.Decline(verdict.reason(), verdict.explanation()),
+          conversion,
+          verdict,
+          authorizationId);
+    }
+    // 16. Hold and limits, atomically, with their final checks.
+    Instant holdExpiry = now.plus(Duration.ofDays(program.holdExpiryDays()));
+    Optional<Authorization> approved =
+        transactions.execute(
+            tx -> {
+              HoldResult hold =
+                  ledger.placeHold(realm, authorizationId, account.id(), cardAmount, holdExpiry);
+              if (!(hold instanceof HoldResult.Done)) {
+                tx.setRollbackOnly();
+                return Optional.empty();
+              }
+              for (Scope scope : scopes) {
+                Optional<Controls.Charge> over =
+                    controls.consume(scope.subjectId(), scope.charges(cardAmount));
+                if (over.isPresent()) {
+                  tx.setRollbackOnly();
+                  return Optional.of(
+                      declineRecord(
+                          realm,
+                          card,
+                          account,
+                          request,
+                          arrivalNanos,
+                          new Outcome.Decline(
+                              reasonFor(scope, over.get()),
+                              "A concurrent authorization used the remaining limit"),
+                          conversion,
+                          verdict,
+                          authorizationId));
+                }
+              }
+              Authorization a =
+                  record(
+                      realm,
+                      card,
+                      account,
+                      request,
+                      arrivalNanos,
+                      conversion,
+                      verdict,
+                      authorizationId,
+                      true,
+                      "pending",
+                      null,
+                      "00",
+                      verdict.explanation(),
+                      authorizationId);
+              authorizations.insert(realm, a);
+              outbox.append(realm, EventType.AUTHORIZATION_APPROVED, a.id(), a);
+              return Optional.of(a);
+            });
+    if (approved != null && approved.isPresent() && approved.get().approved()) {
+      count(approved.get());
+      return approved.get();
+    }
+    if (approved != null && approved.isPresent()) {
+      // A limit declined at the final check: the transaction rolled back; store the decline.
+      Authorization declined = approved.get();
+      return store(realm, declined);
+    }
+    Account now2 = ledger.find(realm, account.id()).orElseThrow();
+    return decline(
+        realm,
+        card,
+        now2,
+        request,
+        arrivalNanos,
+        new Outcome.Decline(
+            DeclineReason.INSUFFICIENT_FUNDS,
+            "Available "
+                + dev.cardos.shared.Currencies.format(
+                    Math.max(0, now2.availableMinor()), now2.currency())
+                + ", requested "
+                + dev.cardos.shared.Currencies.format(cardAmount, now2.currency())),
+        conversion,
+        verdict,
+        authorizationId);
+  }
+
+  /** A level's limits against its own usage. */
+  private record Scope(
+      String subjectId,
+      DecisionCore.LimitScope limits,
+      Map<Window, String> windowKeys,
+      SpendControls controls) {
+
+    List<Controls.Charge> charges(long amount) {
+      List<Controls.Charge> charges = new ArrayList<>();
+      for (Window window : Window.values()) {
+        Long amountLimit = null;
+        Long countLimit = null;
+        for (SpendControls.WindowLimit l : controls.amountLimits()) {
+          if (l.window() == window) {
+            amountLimit = l.limit();
+          }
+        }
+        for (SpendControls.WindowLimit l : controls.countLimits()) {
+          if (l.window() == window) {
+            countLimit = l.limit();
+          }
+        }
+        charges.add(new Controls.Charge(windowKeys.get(window), amount, amountLimit, countLimit));
+      }
+      return charges;
+    }
+  }
+
+  private Scope scope(String label, String subjectId, SpendControls c, Instant now, ZoneId zone) {
+    Map<Window, String> keys = new EnumMap<>(Window.class);
+    for (Window w : Window.values()) {
+      keys.put(w, w.key(now, zone));
+    }
+    Map<String, Controls.Used> usage = controls.usage(subjectId, List.copyOf(keys.values()));
+    return new Scope(subjectId, new DecisionCore.LimitScope(label, c, keys, usage), keys, c);
+  }
+
+  private static DeclineReason reasonFor(Scope scope, Controls.Charge over) {
+    for (Map.Entry<Window, String> e : scope.windowKeys().entrySet()) {
+      if (e.getValue().equals(over.windowKey())) {
+        boolean amountOver = over.amountLimit() != null;
+        return amountOver
+            ? DecisionCore.windowReason(e.getKey())
+            : DeclineReason.VELOCITY_COUNT_EXCEEDED;
+      }
+    }
+    return DeclineReason.VELOCITY_COUNT_EXCEEDED;
+  }
+
+  private DecisionCore.Conversion convert(Request request, Account account, Program program) {
+    if (request.currency().equals(account.currency())) {
+      return new DecisionCore.Conversion(request.amount(), null);
+    }
+    return rates
+        .convert(request.amount(), request.currency(), account.currency(), program.fxMarkupBps())
+        .map(c -> new DecisionCore.Conversion(c.amountMinor(), c.effectiveRate()))
+        .orElse(null);
+  }
+
+  /** The webhook's part of the decision. */
+  record Verdict(
+      boolean approve,
+      DeclineReason reason,
+      String explanation,
+      String source,
+      Integer latencyMs,
+      String tenantReason,
+      Map<String, Object> metadata) {}
+
+  private Verdict askTenant(
+      Program program,
+      Card card,
+      Account account,
+      Request request,
+      DecisionCore.Conversion conversion,
+      String authorizationId,
+      long arrivalNanos) {
+    if (program.webhookUrl() == null || program.webhookSecretKeyId() == null) {
+      return new Verdict(true, null, "Approved", "internal", null, null, null);
+    }
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("type", "authorization.request");
+    payload.put("authorization_id", authorizationId);
+    payload.put("card_id", card.id());
+    payload.put("last4", card.last4());
+    payload.put("cardholder_id", card.cardholderId());
+    payload.put("card_reference", card.reference());
+    payload.put("card_metadata", card.metadata());
+    payload.put("merchant", request.merchant());
+    payload.put("channel", request.channel().wire());
+    payload.put("amount", request.amount());
+    payload.put("currency", request.currency());
+    payload.put("card_amount", conversion.cardAmount());
+    payload.put("card_currency", account.currency());
+    payload.put("fx_rate", conversion.rate() == null ? null : conversion.rate().toPlainString());
+    payload.put(
+        "balances",
+        Map.of(
+            "ledger",
+            account.ledgerMinor(),
+            "held",
+            account.heldMinor(),
+            "available",
+            account.availableMinor()));
+    long deadline = arrivalNanos + Duration.ofMillis(program.webhookBudgetMs()).toNanos();
+    DecisionWebhooks.Answer answer =
+        webhooks.ask(
+            program.webhookUrl(),
+            keys.material(program.webhookSecretKeyId()),
+            "msg_" + authorizationId,
+            payload,
+            deadline);
+    boolean standInApproves = "approve".equals(program.webhookStandIn());
+    return switch (answer) {
+      case DecisionWebhooks.Answer.Approved a ->
+          new Verdict(
+              true,
+              null,
+              "Approved by the tenant's decision webhook",
+              "webhook",
+              a.latencyMs(),
+              a.reason(),
+              a.metadata());
+      case DecisionWebhooks.Answer.Declined d ->
+          new Verdict(
+              false,
+              DeclineReason.WEBHOOK_DECLINED,
+              "The tenant's decision webhook declined"
+                  + (d.reason() == null ? "" : ": " + d.reason()),
+              "webhook",
+              d.latencyMs(),
+              d.reason(),
+              d.metadata());
+      case DecisionWebhooks.Answer.TimedOut t ->
+          standInApproves
+              ? new Verdict(
+                  true,
+                  null,
+                  "Approved by stand-in: the decision webhook did not answer within "
+                      + program.webhookBudgetMs()
+                      + " ms",
+                  "stand_in",
+                  t.latencyMs(),
+                  null,
+                  null)
+              : new Verdict(
+                  false,
+                  DeclineReason.WEBHOOK_TIMEOUT,
+                  "The decision webhook did not answer within "
+                      + program.webhookBudgetMs()
+                      + " ms; stand-in declines",
+                  "stand_in",
+                  t.latencyMs(),
+                  null,
+                  null);
+      case DecisionWebhooks.Answer.Failed f ->
+          standInApproves
+              ? new Verdict(
+                  true,
+                  null,
+                  "Approved by stand-in: the decision webhook failed (" + f.why() + ")",
+                  "stand_in",
+                  f.latencyMs(),
+                  null,
+                  null)
+              : new Verdict(
+                  false,
+                  DeclineReason.WEBHOOK_ERROR,
+                  "The decision webhook failed (" + f.why() + "); stand-in declines",
+                  "stand_in",
+                  f.latencyMs(),
+                  null,
+                  null);
+    };
+  }
+
+  private Authorization decline(
+      Realm realm,
+      Card card,
+      Account account,
+      Request request,
+      long arrivalNanos,
+      Outcome.Decline declined,
+      DecisionCore.Conversion conversion) {
+    return decline(
+        realm,
+        card,
+        account,
+        request,
+        arrivalNanos,
+        declined,
+        conversion,
+        new Verdict(false, declined.reason(), declined.explanation(), "internal", null, null, null),
+        ids.next("auth_"));
+  }
+
+  private Authorization decline(
+      Realm realm,
+      Card card,
+      Account account,
+      Request request,
+      long arrivalNanos,
+      Outcome.Decline declined,
+      DecisionCore.Conversion conversion,
+      Verdict verdict,
+      String authorizationId) {
+    return store(
+        realm,
+        declineRecord(
+            realm,
+            card,
+            account,
+            request,
+            arrivalNanos,
+            declined,
+            conversion,
+            verdict,
+            authorizationId));
+  }
+
+  private Authorization declineRecord(
+      Realm realm,
+      Card card,
+      Account account,
+      Request request,
+      long arrivalNanos,
+      Outcome.Decline declined,
+      DecisionCore.Conversion conversion,
+      Verdict verdict,
+      String authorizationId) {
+    return record(
+        realm,
+        card,
+        account,
+        request,
+        arrivalNanos,
+        conversion,
+        verdict,
+        authorizationId,
+        false,
+        "declined",
+        declined.reason().wire(),
+        declined.reason().responseCode(),
+        declined.explanation(),
+        null);
+  }
+
+  private Authorization store(Realm realm, Authorization declined) {
+    try {
+      transactions.executeWithoutResult(
+          tx -> {
+            authorizations.insert(realm, declined);
+            if (realm != null) {
+              outbox.append(realm, EventType.AUTHORIZATION_DECLINED, declined.id(), declined);
+            }
+          });
+    } catch (org.springframework.dao.DuplicateKeyException repeated) {
+      // The same network message arrived twice at once: the first answer stands.
+      return authorizations.byNetworkTransactionId(declined.networkTransactionId()).orElseThrow();
+    }
+    count(declined);
+    return declined;
+  }
+
+  private Authorization record(
+      Realm realm,
+      Card card,
+      Account account,
+      Request request,
+      long arrivalNanos,
+      DecisionCore.Conversion conversion,
+      Verdict verdict,
+      String id,
+      boolean approved,
+      String status,
+      String reason,
+      String code,
+      String explanation,
+      String holdId) {
+    Map<String, String> merchant = new LinkedHashMap<>();
+    merchant.put("id", request.merchant().id());
+    merchant.put("name", request.merchant().name());
+    merchant.put("mcc", request.merchant().mcc());
+    merchant.put("city", request.merchant().city());
+    merchant.put("country", request.merchant().country());
+    return new Authorization(
+        id,
+        realm != null && realm.live(),
+        card == null ? null : card.id(),
+        card == null ? null : card.cardholderId(),
+        account == null ? null : account.id(),
+        request.networkTransactionId(),
+        request.amount(),
+        request.currency(),
+        conversion == null ? null : conversion.cardAmount(),
+        account == null ? null : account.currency(),
+        conversion == null || conversion.rate() == null ? null : conversion.rate().toPlainString(),
+        merchant,
+        request.channel().wire(),
+        approved,
+        status,
+        reason,
+        code,
+        explanation,
+        verdict == null ? "internal" : verdict.source(),
+        verdict == null ? null : verdict.latencyMs(),
+        verdict == null ? null : verdict.tenantReason(),
+        verdict == null ? null : verdict.metadata(),
+        holdId,
+        (int) ((System.nanoTime() - arrivalNanos) / 1_000_000),
+        Timestamps.now(clock));
+  }
+
+  private void count(Authorization a) {
+    metrics
+        .counter(
+            "cardos.authorizations",
+            "approved",
+            Boolean.toString(a.approved()),
+            "reason",
+            a.declineReason() == null ? "none" : a.declineReason())
+        .increment();
+  }
+}

@@ -1,0 +1,174 @@
+package dev.cardos.authorization.internal;
+
+import dev.cardos.authorization.Authorization;
+import dev.cardos.shared.Page;
+import dev.cardos.shared.PageRequest;
+import dev.cardos.shared.Timestamps;
+import dev.cardos.tenancy.Realm;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Authorizations in PostgreSQL. */
+@Repository
+class JdbcAuthorizations {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
+
+  private final JdbcClient jdbc;
+
+  JdbcAuthorizations(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  void insert(Realm realm, Authorization a) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("id", a.id());
+    p.put("tenant", realm == null ? null : realm.tenantId());
+    p.put("mode", realm == null ? null : realm.mode().wire());
+    p.put("card", a.cardId());
+    p.put("cardholder", a.cardholderId());
+    p.put("account", a.accountId());
+    p.put("ntid", a.networkTransactionId());
+    p.put("amount", a.amount());
+    p.put("currency", a.currency());
+    p.put("cardAmount", a.cardAmount());
+    p.put("cardCurrency", a.cardCurrency());
+    p.put("fxRate", a.fxRate());
+    p.put("merchantId", a.merchant().get("id"));
+    p.put("merchantName", a.merchant().get("name"));
+    p.put("mcc", a.merchant().get("mcc"));
+    p.put("city", a.merchant().get("city"));
+    p.put("country", a.merchant().get("country"));
+    p.put("channel", a.channel());
+    p.put("approved", a.approved());
+    p.put("status", a.status());
+    p.put("reason", a.declineReason());
+    p.put("code", a.responseCode());
+    p.put("explanation", a.explanation());
+    p.put("source", a.decisionSource());
+    p.put("webhookLatency", a.webhookLatencyMs());
+    p.put("webhookReason", a.webhookReason());
+    p.put(
+        "webhookMetadata",
+        a.webhookMetadata() == null ? null : JSON.writeValueAsString(a.webhookMetadata()));
+    p.put("hold", a.holdId());
+    p.put("latency", a.decisionLatencyMs());
+    p.put("at", Timestamps.sql(a.createdAt()));
+    jdbc.sql(
+            """
+            INSERT INTO authorizations (id, tenant_id, mode, card_id, cardholder_id, account_id,
+                network_transaction_id, amount, currency, card_amount, card_currency, fx_rate,
+                merchant_id, merchant_name, mcc, merchant_city, merchant_country, channel,
+                approved, status, decline_reason, response_code, explanation, decision_source,
+                webhook_latency_ms, webhook_reason, webhook_metadata, hold_id,
+                decision_latency_ms, created_at, updated_at)
+            VALUES (:id, :tenant, :mode, :card, :cardholder, :account, :ntid, :amount, :currency,
+                :cardAmount, :cardCurrency, CAST(:fxRate AS numeric), :merchantId, :merchantName,
+                :mcc, :city, :country, :channel, :approved, :status, :reason, :code,
+                :explanation, :source, :webhookLatency, :webhookReason,
+                CAST(:webhookMetadata AS jsonb), :hold, :latency, :at, :at)
+            """)
+        .params(p)
+        .update();
+  }
+
+  Optional<Authorization> byNetworkTransactionId(String networkTransactionId) {
+    return jdbc.sql("SELECT * FROM authorizations WHERE network_transaction_id = :ntid")
+        .param("ntid", networkTransactionId)
+        .query(JdbcAuthorizations::map)
+        .optional();
+  }
+
+  Optional<Authorization> find(Realm realm, String id) {
+    return jdbc.sql(
+            "SELECT * FROM authorizations WHERE tenant_id = :tenant AND mode = :mode AND id = :id")
+        .param("tenant", realm.tenantId())
+        .param("mode", realm.mode().wire())
+        .param("id", id)
+        .query(JdbcAuthorizations::map)
+        .optional();
+  }
+
+  /** Filters for a list; null matches anything. */
+  record Filter(
+      String cardId, String cardholderId, String status, Boolean approved, String declineReason) {}
+
+  Page<Authorization> list(Realm realm, Filter f, PageRequest page) {
+    return Page.of(
+        jdbc.sql(
+                """
+                SELECT * FROM authorizations
+                WHERE tenant_id = :tenant AND mode = :mode
+                  AND (CAST(:card AS text) IS NULL OR card_id = :card)
+                  AND (CAST(:cardholder AS text) IS NULL OR cardholder_id = :cardholder)
+                  AND (CAST(:status AS text) IS NULL OR status = :status)
+                  AND (CAST(:approved AS boolean) IS NULL OR approved = :approved)
+                  AND (CAST(:reason AS text) IS NULL OR decline_reason = :reason)
+                  AND (CAST(:after AS text) IS NULL OR id < :after)
+                ORDER BY id DESC LIMIT :n
+                """)
+            .param("tenant", realm.tenantId())
+            .param("mode", realm.mode().wire())
+            .param("card", f.cardId())
+            .param("cardholder", f.cardholderId())
+            .param("status", f.status())
+            .param("approved", f.approved())
+            .param("reason", f.declineReason())
+            .param("after", page.startingAfter())
+            .param("n", page.fetchSize())
+            .query(JdbcAuthorizations::map)
+            .list(),
+        page);
+  }
+
+  private static Authorization map(ResultSet rs, int row) throws SQLException {
+    long cardAmount = rs.getLong("card_amount");
+    Long cardAmountValue = rs.wasNull() ? null : cardAmount;
+    int webhookLatency = rs.getInt("webhook_latency_ms");
+    Integer webhookLatencyValue = rs.wasNull() ? null : webhookLatency;
+    BigDecimal fx = rs.getBigDecimal("fx_rate");
+    Map<String, String> merchant = new LinkedHashMap<>();
+    merchant.put("id", rs.getString("merchant_id"));
+    merchant.put("name", rs.getString("merchant_name"));
+    merchant.put("mcc", rs.getString("mcc"));
+    merchant.put("city", rs.getString("merchant_city"));
+    merchant.put("country", rs.getString("merchant_country"));
+    String metadata = rs.getString("webhook_metadata");
+    return new Authorization(
+        rs.getString("id"),
+        "live".equals(rs.getString("mode")),
+        rs.getString("card_id"),
+        rs.getString("cardholder_id"),
+        rs.getString("account_id"),
+        rs.getString("network_transaction_id"),
+        rs.getLong("amount"),
+        rs.getString("currency"),
+        cardAmountValue,
+        rs.getString("card_currency"),
+        fx == null ? null : fx.stripTrailingZeros().toPlainString(),
+        merchant,
+        rs.getString("channel"),
+        rs.getBoolean("approved"),
+        rs.getString("status"),
+        rs.getString("decline_reason"),
+        rs.getString("response_code"),
+        rs.getString("explanation"),
+        rs.getString("decision_source"),
+        webhookLatencyValue,
+        rs.getString("webhook_reason"),
+        metadata == null ? null : JSON.readValue(metadata, OBJECT),
+        rs.getString("hold_id"),
+        rs.getInt("decision_latency_ms"),
+        Timestamps.instant(rs.getTimestamp("created_at")));
+  }
+}
