@@ -46,6 +46,13 @@ public final class Ids {
     return prefix + encode(lastMillis, randomHigh, randomLow);
   }
 
+  private static final Pattern ANY_ID = Pattern.compile("[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}");
+
+  /** Whether {@code value} is shaped like an id of any type ({@code card_01M8...}). */
+  public static boolean looksLikeId(String value) {
+    return value != null && ANY_ID.matcher(value).matches();
+  }
+
   /** Whether {@code id} is well formed for the given prefix. */
   public static boolean isValid(String id, String prefix) {
     return id != null

@@ -36,7 +36,11 @@ public final class Problem extends RuntimeException {
 
   /** A 404 for an id the caller cannot see, whether it does not exist or belongs to another. */
   public static Problem notFound(String kind, String id) {
-    return new Problem(ProblemCode.RESOURCE_NOT_FOUND, "No " + kind + " with id " + id);
+    // Echo only what is shaped like one of our ids: whatever else a client sent in its place
+    // (a card number by mistake) must not come back in an error.
+    return new Problem(
+        ProblemCode.RESOURCE_NOT_FOUND,
+        Ids.looksLikeId(id) ? "No " + kind + " with id " + id : "No " + kind + " with that id");
   }
 
   /** A 400 naming one field and why it was refused. */

@@ -26,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -200,9 +199,6 @@ class CardsIT {
   }
 
   @Test
-  @Disabled(
-      "bug: CardService.issue counts live cards (JdbcCards.liveCardsOf) and inserts without a"
-          + " lock, so concurrent requests each see room and max_cards_per_cardholder is exceeded")
   void theCardLimitHoldsWhenCardsAreIssuedConcurrently() throws Exception {
     Setup setup = fixtures.b2c("once", ", \"max_cards_per_cardholder\": 1", 0);
 
@@ -241,10 +237,6 @@ class CardsIT {
   }
 
   @Test
-  @Disabled(
-      "bug: CardService.issue checks the reference, then inserts; a concurrent insert hits the"
-          + " cards_reference unique index and the DuplicateKeyException is answered 500"
-          + " internal_error instead of 409 reference_taken")
   void aReferenceTakenConcurrentlyIsRefusedAsTaken() throws Exception {
     Setup setup = fixtures.b2c("once", "", 0);
     String reference = "ref-" + UUID.randomUUID();

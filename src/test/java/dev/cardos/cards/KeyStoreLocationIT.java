@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cardos.database.DatabaseProperties;
 import dev.cardos.testing.ServerTest;
 import java.nio.file.Files;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -19,10 +18,6 @@ class KeyStoreLocationIT {
   @Autowired DatabaseProperties database;
 
   @Test
-  @Disabled(
-      "bug: KeysConfiguration reads ${cardos.db.data-dir} itself instead of DatabaseProperties;"
-          + " under @ServerTest's target/it-data/${random.uuid} each look-up draws a new uuid, so"
-          + " master.key and the database land in different directories")
   void theMasterKeyIsInTheDatabasesDataDirectory() {
     assertThat(database.dataDir().resolve("postgres")).isDirectory();
     assertThat(Files.exists(database.dataDir().resolve("master.key"))).isTrue();

@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -83,10 +82,6 @@ class NoClearPanIT {
 
   @Test
   @Order(2)
-  @Disabled(
-      "bug: a card number sent where a card id belongs is echoed in the 404 detail"
-          + " (Problem.notFound) and, for a write, stored in the append-only audit_log.object_id"
-          + " (WriteTransactions.objectId takes the last path variable as is)")
   void aCardNumberSentInPlaceOfACardIdIsNeitherEchoedNorStored(CapturedOutput output) {
     fixtures = new CardFixtures(port);
     api = fixtures.api;

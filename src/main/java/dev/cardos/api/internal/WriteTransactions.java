@@ -2,6 +2,7 @@ package dev.cardos.api.internal;
 
 import dev.cardos.shared.FilterOrder;
 import dev.cardos.shared.IdempotentReplay;
+import dev.cardos.shared.Ids;
 import dev.cardos.shared.Problem;
 import dev.cardos.shared.ProblemCode;
 import dev.cardos.shared.ProblemResponses;
@@ -247,7 +248,8 @@ class WriteTransactions extends OncePerRequestFilter {
     for (String value : pathVariables(request).values()) {
       last = value;
     }
-    return last;
+    // Only ids go into the append-only log: never whatever else a client put in the path.
+    return Ids.looksLikeId(last) ? last : null;
   }
 
   @SuppressWarnings("unchecked")

@@ -286,9 +286,12 @@ class CardService {
     record(
         cardId, "reissue", old.status(), CardStatus.TERMINATED, kind.name().toLowerCase(), actor);
     Pan pan = kind == ReissueKind.REPLACE ? newPan(range) : oldPan;
+    YearMonth oldExpiry = YearMonth.of(old.expYear(), old.expMonth());
+    // A reissue keeps the expiry printed on the card, unless that has passed.
     YearMonth expiry =
         kind == ReissueKind.REISSUE
-            ? YearMonth.of(old.expYear(), old.expMonth())
+                && !oldExpiry.isBefore(YearMonth.from(clock.instant().atZone(ZoneOffset.UTC)))
+            ? oldExpiry
             : expiryFor(program);
     String newId = ids.next(ID_PREFIX);
     CardStatus status = old.form() == CardForm.VIRTUAL ? CardStatus.ACTIVE : CardStatus.PENDING;

@@ -94,7 +94,15 @@ class JdbcCards implements Cards {
         .single();
   }
 
+  /**
+   * The cardholder's live cards in the program, counted under a transaction-scoped lock on the
+   * pair, so concurrent issues cannot both pass the program's limit.
+   */
   long liveCardsOf(String cardholderId, String programId) {
+    jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(:key))")
+        .param("key", "cards:" + cardholderId + ":" + programId)
+        .query((rs, row) -> 1)
+        .list();
     return jdbc.sql(
             """
             SELECT count(*) FROM cards WHERE cardholder_id = :cardholder AND program_id = :program
@@ -147,8 +155,9 @@ class JdbcCards implements Cards {
     p.put("shipping", c.shipping() == null ? null : JSON.writeValueAsString(c.shipping()));
     p.put("replaces", c.replacesCardId());
     p.put("at", Timestamps.sql(c.createdAt()));
-    jdbc.sql(
-            """
+    var statement =
+        jdbc.sql(
+                """
             INSERT INTO cards (id, tenant_id, mode, program_id, cardholder_id, account_id, form,
                 status, network, last4, exp_month, exp_year, pan_ciphertext, pan_key_id, pan_hmac,
                 pvv, pvki, activation_code_hash, label, reference, metadata, single_use, shipping,
@@ -158,8 +167,19 @@ class JdbcCards implements Cards {
                 :activation, :label, :reference, CAST(:metadata AS jsonb), :singleUse,
                 CAST(:shipping AS jsonb), :replaces, :at, :at)
             """)
-        .params(p)
-        .update();
+            .params(p);
+    try {
+      statement.update();
+    } catch (org.springframework.dao.DuplicateKeyException e) {
+      if (e.getMessage() != null && e.getMessage().contains("cards_reference")) {
+        throw new dev.cardos.shared.Problem(
+            dev.cardos.shared.ProblemCode.REFERENCE_TAKEN,
+            "Another card already has the reference " + c.reference(),
+            java.util.List.of(
+                new dev.cardos.shared.Problem.FieldError("reference", "is already used")));
+      }
+      throw e;
+    }
   }
 
   void updateStatus(String cardId, CardStatus status, String blockReason, Instant at) {

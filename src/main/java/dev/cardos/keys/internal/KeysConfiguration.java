@@ -1,9 +1,9 @@
 package dev.cardos.keys.internal;
 
+import dev.cardos.database.DatabaseProperties;
 import dev.cardos.keys.Keys;
 import dev.cardos.keys.MasterKey;
 import dev.cardos.shared.Ids;
-import java.nio.file.Path;
 import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -19,7 +19,8 @@ class KeysConfiguration {
       Ids ids,
       Clock clock,
       @Value("${cardos.keys.master-key:}") String masterKey,
-      @Value("${cardos.db.data-dir:./data}") Path dataDir) {
-    return new WrappedKeys(jdbc, MasterKey.load(masterKey, dataDir), ids, clock);
+      DatabaseProperties database) {
+    // The same data directory the embedded database uses, resolved once.
+    return new WrappedKeys(jdbc, MasterKey.load(masterKey, database.dataDir()), ids, clock);
   }
 }

@@ -17,7 +17,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -186,9 +185,6 @@ class CardExpiryIT {
   }
 
   @Test
-  @Disabled(
-      "bug: CardService.reissue keeps the old expiry for kind=reissue even when the card has"
-          + " expired, so the new card is born active and already past its expiry")
   void reissuingAnExpiredCardNeverGivesACardThatIsAlreadyExpired() {
     Setup setup =
         fixtures.b2c(
