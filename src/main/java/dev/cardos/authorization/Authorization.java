@@ -34,4 +34,7 @@ public record Authorization(
     Map<String, Object> webhookMetadata,
     String holdId,
     int decisionLatencyMs,
+    long heldAmount,
+    long clearedAmount,
+    long reversedAmount,
     Instant createdAt) {}

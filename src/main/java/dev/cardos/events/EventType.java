@@ -4,6 +4,11 @@ package dev.cardos.events;
 public enum EventType {
   AUTHORIZATION_APPROVED("authorization.approved"),
   AUTHORIZATION_DECLINED("authorization.declined"),
+  AUTHORIZATION_REVERSED("authorization.reversed"),
+  AUTHORIZATION_EXPIRED("authorization.expired"),
+  AUTHORIZATION_INCREMENTED("authorization.incremented"),
+  TRANSACTION_SETTLED("transaction.settled"),
+  TRANSACTION_REFUNDED("transaction.refunded"),
   CARD_CREATED("card.created"),
   CARD_ACTIVATED("card.activated"),
   CARD_FROZEN("card.frozen"),

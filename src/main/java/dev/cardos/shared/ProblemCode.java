@@ -13,6 +13,7 @@ public enum ProblemCode {
   SCOPE_MISSING(403, "The API key lacks a scope this endpoint requires"),
   OPERATOR_ONLY(403, "Only the operator key may call this endpoint"),
   TENANT_KEY_REQUIRED(403, "This endpoint needs a tenant API key"),
+  NETWORK_ONLY(403, "Only the card network's key may call this endpoint"),
   RESOURCE_NOT_FOUND(404, "No such object"),
   ROUTE_NOT_FOUND(404, "No such endpoint"),
   METHOD_NOT_ALLOWED(405, "The endpoint does not accept this method"),

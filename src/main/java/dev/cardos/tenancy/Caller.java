@@ -16,6 +16,9 @@ public sealed interface Caller {
   /** The operator, who runs CardOS: sponsors, BIN ranges, programs, tenants and keys. */
   record Operator(String keyId, int rateLimitPerSecond) implements Caller {}
 
+  /** The card network (or the sponsor's processor) sending authorizations and clearings. */
+  record Network(String keyId, int rateLimitPerSecond) implements Caller {}
+
   /** A tenant's secret key, bound to one mode and a set of scopes. */
   record TenantKey(String keyId, Realm realm, Set<Scope> scopes, int rateLimitPerSecond)
       implements Caller {

@@ -303,7 +303,7 @@ class AccessRulesIT {
         .anyMatch(m -> m.contains("/v1/cardholders"))
         .anyMatch(m -> m.contains("/v1/admin/tenants"));
     assertThat(unguarded)
-        .as("/v1 endpoints with neither @RequiresScope nor @OperatorOnly")
+        .as("/v1 endpoints with none of @RequiresScope, @OperatorOnly, @NetworkOnly")
         .isEmpty();
   }
 
@@ -311,7 +311,11 @@ class AccessRulesIT {
     return AnnotatedElementUtils.hasAnnotation(method.getMethod(), RequiresScope.class)
         || AnnotatedElementUtils.hasAnnotation(method.getMethod(), OperatorOnly.class)
         || AnnotatedElementUtils.hasAnnotation(method.getBeanType(), RequiresScope.class)
-        || AnnotatedElementUtils.hasAnnotation(method.getBeanType(), OperatorOnly.class);
+        || AnnotatedElementUtils.hasAnnotation(method.getBeanType(), OperatorOnly.class)
+        || AnnotatedElementUtils.hasAnnotation(
+            method.getMethod(), dev.cardos.tenancy.NetworkOnly.class)
+        || AnnotatedElementUtils.hasAnnotation(
+            method.getBeanType(), dev.cardos.tenancy.NetworkOnly.class);
   }
 
   private String newTenant() {

@@ -261,6 +261,7 @@ class WriteTransactions extends OncePerRequestFilter {
   private static String idempotencyScope(Caller caller) {
     return switch (caller) {
       case Caller.Operator operator -> "operator";
+      case Caller.Network network -> "network";
       case Caller.TenantKey key -> key.realm().tenantId() + "/" + key.realm().mode().wire();
     };
   }

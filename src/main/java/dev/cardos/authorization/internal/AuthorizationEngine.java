@@ -272,6 +272,7 @@ class AuthorizationEngine {
                       verdict.explanation(),
                       authorizationId);
               authorizations.insert(realm, a);
+              authorizations.markHeld(a.id(), holdExpiry, card.singleUse());
               outbox.append(realm, EventType.AUTHORIZATION_APPROVED, a.id(), a);
               return Optional.of(a);
             });
@@ -304,7 +305,7 @@ class AuthorizationEngine {
   }
 
   /** A level's limits against its own usage. */
-  private record Scope(
+  record Scope(
       String subjectId,
       DecisionCore.LimitScope limits,
       Map<Window, String> windowKeys,
@@ -331,6 +332,31 @@ class AuthorizationEngine {
     }
   }
 
+  /** The card's and cardholder's limit scopes at {@code at}, as an approval charges them. */
+  List<Scope> scopesFor(Realm realm, Card card, Program program, Instant at) {
+    ZoneId zone = ZoneId.of(program.timeZone());
+    SpendControls programLevel = Controls.fromProgram(program.defaultControls());
+    SpendControls cardLevel = controls.find(realm, card.id()).orElse(SpendControls.NONE);
+    List<Scope> scopes = new ArrayList<>();
+    scopes.add(
+        scope(
+            "card",
+            card.id(),
+            SpendControls.mostRestrictive(List.of(programLevel, cardLevel)),
+            at,
+            zone));
+    if (card.cardholderId() != null) {
+      scopes.add(
+          scope(
+              "cardholder",
+              card.cardholderId(),
+              controls.find(realm, card.cardholderId()).orElse(SpendControls.NONE),
+              at,
+              zone));
+    }
+    return scopes;
+  }
+
   private Scope scope(String label, String subjectId, SpendControls c, Instant now, ZoneId zone) {
     Map<Window, String> keys = new EnumMap<>(Window.class);
     for (Window w : Window.values()) {
@@ -340,7 +366,7 @@ class AuthorizationEngine {
     return new Scope(subjectId, new DecisionCore.LimitScope(label, c, keys, usage), keys, c);
   }
 
-  private static DeclineReason reasonFor(Scope scope, Controls.Charge over) {
+  static DeclineReason reasonFor(Scope scope, Controls.Charge over) {
     for (Map.Entry<Window, String> e : scope.windowKeys().entrySet()) {
       if (e.getValue().equals(over.windowKey())) {
         boolean amountOver = over.amountLimit() != null;
@@ -613,6 +639,9 @@ class AuthorizationEngine {
         verdict == null ? null : verdict.metadata(),
         holdId,
         (int) ((System.nanoTime() - arrivalNanos) / 1_000_000),
+        approved && conversion != null ? conversion.cardAmount() : 0,
+        0,
+        0,
         Timestamps.now(clock));
   }
 

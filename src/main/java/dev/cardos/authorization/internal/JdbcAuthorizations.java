@@ -63,6 +63,7 @@ class JdbcAuthorizations {
         a.webhookMetadata() == null ? null : JSON.writeValueAsString(a.webhookMetadata()));
     p.put("hold", a.holdId());
     p.put("latency", a.decisionLatencyMs());
+    p.put("held", a.heldAmount());
     p.put("at", Timestamps.sql(a.createdAt()));
     jdbc.sql(
             """
@@ -71,15 +72,68 @@ class JdbcAuthorizations {
                 merchant_id, merchant_name, mcc, merchant_city, merchant_country, channel,
                 approved, status, decline_reason, response_code, explanation, decision_source,
                 webhook_latency_ms, webhook_reason, webhook_metadata, hold_id,
-                decision_latency_ms, created_at, updated_at)
+                decision_latency_ms, held_amount, created_at, updated_at)
             VALUES (:id, :tenant, :mode, :card, :cardholder, :account, :ntid, :amount, :currency,
                 :cardAmount, :cardCurrency, CAST(:fxRate AS numeric), :merchantId, :merchantName,
                 :mcc, :city, :country, :channel, :approved, :status, :reason, :code,
                 :explanation, :source, :webhookLatency, :webhookReason,
-                CAST(:webhookMetadata AS jsonb), :hold, :latency, :at, :at)
+                CAST(:webhookMetadata AS jsonb), :hold, :latency, :held, :at, :at)
             """)
         .params(p)
         .update();
+  }
+
+  void markHeld(String id, java.time.Instant holdExpiresAt, boolean singleUse) {
+    jdbc.sql("UPDATE authorizations SET hold_expires_at = :at, single_use = :single WHERE id = :id")
+        .param("at", Timestamps.sql(holdExpiresAt))
+        .param("single", singleUse)
+        .param("id", id)
+        .update();
+  }
+
+  /** Moves the authorization's amounts and status after an adjustment or clearing. */
+  void adjust(String id, long heldDelta, long clearedDelta, long reversedDelta, String status) {
+    jdbc.sql(
+            """
+            UPDATE authorizations
+            SET held_amount = greatest(0, held_amount + :held),
+                cleared_amount = cleared_amount + :cleared,
+                reversed_amount = reversed_amount + :reversed,
+                status = coalesce(:status, status), updated_at = now()
+            WHERE id = :id
+            """)
+        .param("held", heldDelta)
+        .param("cleared", clearedDelta)
+        .param("reversed", reversedDelta)
+        .param("status", status)
+        .param("id", id)
+        .update();
+  }
+
+  /** Locks and reads an authorization by its own id or its network transaction id. */
+  Optional<Authorization> lock(Realm realm, String idOrNetworkId) {
+    return jdbc.sql(
+            """
+            SELECT * FROM authorizations
+            WHERE (id = :key OR network_transaction_id = :key)
+              AND (CAST(:tenant AS text) IS NULL OR (tenant_id = :tenant AND mode = :mode))
+            FOR UPDATE
+            """)
+        .param("key", idOrNetworkId)
+        .param("tenant", realm == null ? null : realm.tenantId())
+        .param("mode", realm == null ? null : realm.mode().wire())
+        .query(JdbcAuthorizations::map)
+        .optional();
+  }
+
+  Optional<Realm> realmOf(String authorizationId) {
+    return jdbc.sql(
+            "SELECT tenant_id, mode FROM authorizations WHERE id = :id AND tenant_id IS NOT NULL")
+        .param("id", authorizationId)
+        .query(
+            (rs, row) ->
+                new Realm(rs.getString(1), dev.cardos.tenancy.Mode.fromWire(rs.getString(2))))
+        .optional();
   }
 
   Optional<Authorization> byNetworkTransactionId(String networkTransactionId) {
@@ -169,6 +223,9 @@ class JdbcAuthorizations {
         metadata == null ? null : JSON.readValue(metadata, OBJECT),
         rs.getString("hold_id"),
         rs.getInt("decision_latency_ms"),
+        rs.getLong("held_amount"),
+        rs.getLong("cleared_amount"),
+        rs.getLong("reversed_amount"),
         Timestamps.instant(rs.getTimestamp("created_at")));
   }
 }

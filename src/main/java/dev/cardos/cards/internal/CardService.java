@@ -49,7 +49,7 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 @Transactional
-class CardService {
+class CardService implements dev.cardos.cards.CardTermination {
 
   static final String ID_PREFIX = "card_";
   private static final int PAN_ATTEMPTS_MAX = 20;
@@ -526,6 +526,14 @@ class CardService {
         wallet.id(),
         movement);
     return movement;
+  }
+
+  @Override
+  public void terminate(Realm realm, String cardId, String reason) {
+    Card card = lock(realm, cardId).card();
+    if (card.status() != CardStatus.TERMINATED) {
+      change(realm, cardId, CardAction.TERMINATE, reason, "system");
+    }
   }
 
   /** Expires one card whose expiry month has ended, renewing it if its program says so. */

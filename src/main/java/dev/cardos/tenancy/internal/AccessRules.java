@@ -3,6 +3,7 @@ package dev.cardos.tenancy.internal;
 import dev.cardos.shared.Problem;
 import dev.cardos.shared.ProblemCode;
 import dev.cardos.tenancy.Caller;
+import dev.cardos.tenancy.NetworkOnly;
 import dev.cardos.tenancy.OperatorOnly;
 import dev.cardos.tenancy.Realm;
 import dev.cardos.tenancy.RequiresScope;
@@ -35,6 +36,12 @@ class AccessRules implements HandlerInterceptor, HandlerMethodArgumentResolver {
     Caller caller = Caller.of(request).orElseThrow(AccessRules::unauthenticated);
     OperatorOnly operatorOnly = find(method, OperatorOnly.class);
     RequiresScope requires = find(method, RequiresScope.class);
+    if (find(method, NetworkOnly.class) != null) {
+      if (!(caller instanceof Caller.Network)) {
+        throw new Problem(ProblemCode.NETWORK_ONLY, "This endpoint needs the card network's key");
+      }
+      return true;
+    }
     if (operatorOnly != null) {
       if (!(caller instanceof Caller.Operator)) {
         throw new Problem(ProblemCode.OPERATOR_ONLY, "This endpoint needs the operator key");
@@ -47,6 +54,9 @@ class AccessRules implements HandlerInterceptor, HandlerMethodArgumentResolver {
     }
     return switch (caller) {
       case Caller.Operator operator ->
+          throw new Problem(
+              ProblemCode.TENANT_KEY_REQUIRED, "This endpoint needs a tenant API key");
+      case Caller.Network network ->
           throw new Problem(
               ProblemCode.TENANT_KEY_REQUIRED, "This endpoint needs a tenant API key");
       case Caller.TenantKey key -> {
@@ -88,6 +98,9 @@ class AccessRules implements HandlerInterceptor, HandlerMethodArgumentResolver {
     return switch (caller) {
       case Caller.TenantKey key -> key.realm();
       case Caller.Operator operator ->
+          throw new Problem(
+              ProblemCode.TENANT_KEY_REQUIRED, "This endpoint needs a tenant API key");
+      case Caller.Network network ->
           throw new Problem(
               ProblemCode.TENANT_KEY_REQUIRED, "This endpoint needs a tenant API key");
     };

@@ -161,6 +161,16 @@ class AdminController {
     return ApiKeyView.of(keys.revoke(id, keyId), null);
   }
 
+  @PostMapping("/network-keys")
+  @ResponseStatus(HttpStatus.CREATED)
+  @Operation(summary = "Create a key for the card network; the secret is shown only in this answer")
+  @Transactional
+  ApiKeyView createNetworkKey(jakarta.servlet.http.HttpServletRequest http) {
+    var issued = keys.issueNetworkKey();
+    http.setAttribute(IdempotentReplay.REDACTED_BODY_ATTRIBUTE, ApiKeyView.of(issued.key(), null));
+    return ApiKeyView.of(issued.key(), issued.secret());
+  }
+
   @GetMapping("/audit-log")
   @Operation(summary = "Read the audit log, newest first")
   Page<AuditEntry> auditLog(

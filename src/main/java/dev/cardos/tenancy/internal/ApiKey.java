@@ -11,6 +11,7 @@ import java.util.Set;
  */
 record ApiKey(
     String id,
+    String role,
     String tenantId,
     Mode mode,
     String name,
@@ -21,7 +22,11 @@ record ApiKey(
     Instant revokedAt) {
 
   boolean operator() {
-    return tenantId == null;
+    return "operator".equals(role);
+  }
+
+  boolean network() {
+    return "network".equals(role);
   }
 
   boolean revoked() {

@@ -30,12 +30,13 @@ class ApiKeys {
   void insert(ApiKey key, byte[] secretHash) {
     jdbc.sql(
             """
-            INSERT INTO api_keys (id, tenant_id, mode, name, scopes, secret_hash, secret_last4,
-                                  rate_limit_per_second, created_at)
-            VALUES (:id, :tenant, :mode, :name, string_to_array(:scopes, ','), :hash, :last4,
-                    :rate, :at)
+            INSERT INTO api_keys (id, role, tenant_id, mode, name, scopes, secret_hash,
+                                  secret_last4, rate_limit_per_second, created_at)
+            VALUES (:id, :role, :tenant, :mode, :name, string_to_array(:scopes, ','), :hash,
+                    :last4, :rate, :at)
             """)
         .param("id", key.id())
+        .param("role", key.role())
         .param("tenant", key.tenantId())
         .param("mode", key.mode() == null ? null : key.mode().wire())
         .param("name", key.name())
@@ -58,7 +59,7 @@ class ApiKeys {
 
   boolean anyActiveOperatorKey() {
     return jdbc.sql(
-            "SELECT EXISTS (SELECT 1 FROM api_keys WHERE tenant_id IS NULL AND revoked_at IS NULL)")
+            "SELECT EXISTS (SELECT 1 FROM api_keys WHERE role = 'operator' AND revoked_at IS NULL)")
         .query(Boolean.class)
         .single();
   }
@@ -113,6 +114,7 @@ class ApiKeys {
         .forEach(scopeSet::add);
     return new ApiKey(
         rs.getString("id"),
+        rs.getString("role"),
         rs.getString("tenant_id"),
         mode == null ? null : Mode.fromWire(mode),
         rs.getString("name"),

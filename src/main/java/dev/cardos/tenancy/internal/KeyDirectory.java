@@ -65,6 +65,9 @@ class KeyDirectory {
     if (key.operator()) {
       return new Caller.Operator(key.id(), rate);
     }
+    if (key.network()) {
+      return new Caller.Network(key.id(), rate);
+    }
     return new Caller.TenantKey(
         key.id(), new Realm(key.tenantId(), key.mode()), key.scopes(), rate);
   }
@@ -77,6 +80,7 @@ class KeyDirectory {
     ApiKey key =
         new ApiKey(
             ids.next(KEY_ID_PREFIX),
+            "tenant",
             tenantId,
             mode,
             name,
@@ -91,6 +95,22 @@ class KeyDirectory {
 
   /** Registers an operator key whose secret is already known (generated or configured). */
   void registerOperatorKey(String secret) {
+    registerPlatformKey(secret, "operator");
+  }
+
+  /** Registers a card network key whose secret is already known (configured). */
+  void registerNetworkKey(String secret) {
+    registerPlatformKey(secret, "network");
+  }
+
+  /** A new network key; the returned secret exists only in this answer. */
+  IssuedKey issueNetworkKey() {
+    String secret = Secrets.generate("nk_");
+    registerNetworkKey(secret);
+    return new IssuedKey(apiKeys.findBySecretHash(Secrets.hash(secret)).orElseThrow(), secret);
+  }
+
+  private void registerPlatformKey(String secret, String role) {
     byte[] hash = Secrets.hash(secret);
     if (apiKeys.findBySecretHash(hash).isPresent()) {
       return;
@@ -98,9 +118,10 @@ class KeyDirectory {
     apiKeys.insert(
         new ApiKey(
             ids.next(KEY_ID_PREFIX),
+            role,
             null,
             null,
-            "operator",
+            role,
             Set.of(),
             Secrets.last4(secret),
             null,

@@ -37,6 +37,14 @@ class OperatorKeyBootstrap implements ApplicationRunner {
   @Override
   @Transactional
   public void run(ApplicationArguments args) {
+    String network = properties.networkKey();
+    if (network != null && !network.isBlank()) {
+      if (!network.startsWith("nk_") || network.length() < 35) {
+        throw new IllegalStateException(
+            "CARDOS_NETWORK_KEY must start with nk_ and have at least 32 characters after it");
+      }
+      keys.registerNetworkKey(network);
+    }
     String configured = properties.operatorKey();
     if (configured != null && !configured.isBlank()) {
       if (!configured.startsWith("op_") || configured.length() < 35) {

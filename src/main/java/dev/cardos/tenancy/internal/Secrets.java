@@ -42,6 +42,7 @@ final class Secrets {
   static boolean looksLikeKey(String secret) {
     return secret.length() <= 64
         && (secret.startsWith("op_")
+            || secret.startsWith("nk_")
             || secret.startsWith("ck_test_")
             || secret.startsWith("ck_live_"));
   }

@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param operatorKey an operator key to register at start ({@code CARDOS_OPERATOR_KEY}); when
  *     absent and no operator key exists, one is generated and printed once
+ * @param networkKey a card network key to register at start ({@code CARDOS_NETWORK_KEY}, {@code
+ *     nk_} and at least 32 characters); the operator can also issue network keys
  * @param rateLimitPerSecond default requests per second per API key ({@code
  *     CARDOS_RATE_LIMIT_PER_SECOND}); a key may carry its own
  * @param keyCacheSeconds how long a resolved API key is trusted before it is read again; a
@@ -16,5 +18,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("cardos.tenancy")
 record TenancyProperties(
     String operatorKey,
+    String networkKey,
     @DefaultValue("100") int rateLimitPerSecond,
     @DefaultValue("5") int keyCacheSeconds) {}

@@ -1,0 +1,721 @@
+package dev.cardos.authorization.internal;
+
+import dev.cardos.authorization.Adjustment;
+import dev.cardos.authorization.Authorization;
+import dev.cardos.authorization.DecisionCore;
+import dev.cardos.authorization.DeclineReason;
+import dev.cardos.authorization.Transaction;
+import dev.cardos.cards.Card;
+import dev.cardos.cards.CardTermination;
+import dev.cardos.cards.Cards;
+import dev.cardos.controls.Controls;
+import dev.cardos.controls.Window;
+import dev.cardos.events.EventType;
+import dev.cardos.events.Outbox;
+import dev.cardos.funding.ExchangeRates;
+import dev.cardos.ledger.Account;
+import dev.cardos.ledger.AccountKind;
+import dev.cardos.ledger.Hold;
+import dev.cardos.ledger.HoldResult;
+import dev.cardos.ledger.Ledger;
+import dev.cardos.ledger.Leg;
+import dev.cardos.ledger.PostingRequest;
+import dev.cardos.ledger.PostingResult;
+import dev.cardos.programs.Program;
+import dev.cardos.programs.Programs;
+import dev.cardos.shared.Currencies;
+import dev.cardos.shared.Ids;
+import dev.cardos.shared.Problem;
+import dev.cardos.shared.ProblemCode;
+import dev.cardos.shared.Timestamps;
+import dev.cardos.tenancy.Realm;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * What happens after approval (SPEC §5): incremental authorizations, full and partial reversals,
+ * clearings (full, partial, multiple, over-clearing), force posts, refunds and hold expiry. Each
+ * network message is applied once: its id is unique, and a repeat returns the first answer.
+ */
+@Service
+@Transactional
+class AuthorizationLifecycle {
+
+  /** Clearing more than this share above the authorized amount is flagged for review. */
+  static final BigDecimal OVER_CLEARING_TOLERANCE = new BigDecimal("0.10");
+
+  private final JdbcAuthorizations authorizations;
+  private final AuthorizationEngine engine;
+  private final Cards cards;
+  private final CardTermination termination;
+  private final Programs programs;
+  private final Ledger ledger;
+  private final Controls controls;
+  private final ExchangeRates rates;
+  private final Outbox outbox;
+  private final JdbcClient jdbc;
+  private final Ids ids;
+  private final Clock clock;
+
+  AuthorizationLifecycle(
+      JdbcAuthorizations authorizations,
+      AuthorizationEngine engine,
+      Cards cards,
+      CardTermination termination,
+      Programs programs,
+      Ledger ledger,
+      Controls controls,
+      ExchangeRates rates,
+      Outbox outbox,
+      JdbcClient jdbc,
+      Ids ids,
+      Clock clock) {
+    this.authorizations = authorizations;
+    this.engine = engine;
+    this.cards = cards;
+    this.termination = termination;
+    this.programs = programs;
+    this.ledger = ledger;
+    this.controls = controls;
+    this.rates = rates;
+    this.outbox = outbox;
+    this.jdbc = jdbc;
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  // ------------------------------------------------------------------ adjustments
+
+  Adjustment increment(Realm realm, String authorizationKey, String networkId, long amount) {
+    Optional<Adjustment> earlier = adjustment(networkId);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    Authorization auth = lockPending(realm, authorizationKey);
+    Realm owner = realmOf(auth);
+    long cardAmount = toCardAmount(auth, amount);
+    if (!"pending".equals(auth.status())) {
+      return storeAdjustment(
+          auth,
+          networkId,
+          "increment",
+          false,
+          "12",
+          amount,
+          cardAmount,
+          "The authorization is " + auth.status() + ": it cannot be incremented");
+    }
+    Card card = cards.find(owner, auth.cardId()).orElseThrow();
+    Program program = programs.find(owner.tenantId(), card.programId()).orElseThrow();
+    for (AuthorizationEngine.Scope scope :
+        engine.scopesFor(owner, card, program, auth.createdAt())) {
+      Optional<Controls.Charge> over =
+          controls.consume(scope.subjectId(), scope.charges(cardAmount));
+      if (over.isPresent()) {
+        throw new Declined(AuthorizationEngine.reasonFor(scope, over.get()));
+      }
+    }
+    HoldResult hold = ledger.increaseHold(owner, auth.holdId(), networkId, cardAmount);
+    if (!(hold instanceof HoldResult.Done)) {
+      throw new Declined(DeclineReason.INSUFFICIENT_FUNDS);
+    }
+    authorizations.adjust(auth.id(), cardAmount, 0, 0, null);
+    Adjustment adjustment =
+        storeAdjustment(auth, networkId, "increment", true, "00", amount, cardAmount, "Approved");
+    outbox.append(owner, EventType.AUTHORIZATION_INCREMENTED, auth.id(), adjustment);
+    return adjustment;
+  }
+
+  /** A decline of an increment: the transaction rolls back and the caller stores the answer. */
+  static final class Declined extends RuntimeException {
+    final DeclineReason reason;
+
+    Declined(DeclineReason reason) {
+      super(reason.wire(), null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  @Transactional(propagation = org.springframework.transaction.annotation.Propagation.REQUIRES_NEW)
+  Adjustment declinedIncrement(
+      Realm realm, String authorizationKey, String networkId, long amount, DeclineReason reason) {
+    Optional<Adjustment> earlier = adjustment(networkId);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    Authorization auth = lockPending(realm, authorizationKey);
+    return storeAdjustment(
+        auth,
+        networkId,
+        "increment",
+        false,
+        reason.responseCode(),
+        amount,
+        toCardAmount(auth, amount),
+        reason.meaning());
+  }
+
+  Adjustment reverse(Realm realm, String authorizationKey, String networkId, Long amount) {
+    Optional<Adjustment> earlier = adjustment(networkId);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    Authorization auth = lockPending(realm, authorizationKey);
+    Realm owner = realmOf(auth);
+    if (!"pending".equals(auth.status())) {
+      long requested = amount == null ? 0 : amount;
+      return storeAdjustment(
+          auth,
+          networkId,
+          "reversal",
+          false,
+          "12",
+          requested,
+          0,
+          "The authorization is " + auth.status() + ": nothing is held to reverse");
+    }
+    long cardAmount =
+        amount == null
+            ? auth.heldAmount()
+            : Math.min(auth.heldAmount(), toCardAmount(auth, amount));
+    long merchantAmount = amount == null ? auth.amount() - auth.reversedAmount() : amount;
+    HoldResult released = ledger.releaseHold(owner, auth.holdId(), networkId, cardAmount);
+    long actuallyReleased = cardAmount;
+    if (released instanceof HoldResult.NotActive) {
+      actuallyReleased = 0;
+    }
+    releaseUsage(owner, auth, actuallyReleased);
+    long heldAfter = auth.heldAmount() - actuallyReleased;
+    String status = heldAfter > 0 ? null : (auth.clearedAmount() > 0 ? "closed" : "reversed");
+    authorizations.adjust(auth.id(), -actuallyReleased, 0, actuallyReleased, status);
+    Adjustment adjustment =
+        storeAdjustment(
+            auth,
+            networkId,
+            "reversal",
+            true,
+            "00",
+            merchantAmount,
+            actuallyReleased,
+            heldAfter > 0 ? "Partly reversed; " + heldAfter + " still held" : "Reversed");
+    outbox.append(owner, EventType.AUTHORIZATION_REVERSED, auth.id(), adjustment);
+    return adjustment;
+  }
+
+  // ------------------------------------------------------------------ transactions
+
+  Transaction clear(
+      Realm realm, String authorizationKey, String networkId, Long amount, boolean finalClearing) {
+    Optional<Transaction> earlier = transaction(networkId);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    Authorization auth = lockPending(realm, authorizationKey);
+    Realm owner = realmOf(auth);
+    if (!auth.approved()) {
+      throw new Problem(ProblemCode.STATE_CONFLICT, "A declined authorization cannot be cleared");
+    }
+    long merchantAmount = amount == null ? auth.amount() : amount;
+    long cardAmount = toCardAmount(auth, merchantAmount);
+    Account account = ledger.find(owner, auth.accountId()).orElseThrow();
+    Account settlement = ledger.systemAccount(owner, AccountKind.SETTLEMENT, account.currency());
+    String txnId = ids.next("txn_");
+    Hold hold = ledger.findHold(owner, auth.holdId()).orElseThrow();
+    long held = hold.status() == dev.cardos.ledger.HoldStatus.ACTIVE ? hold.amountMinor() : 0;
+    long coverable = Math.addExact(held, Math.max(0, account.availableMinor()));
+    long fromAccount = Math.min(cardAmount, coverable);
+    String postingId = null;
+    if (held > 0 && fromAccount > 0) {
+      HoldResult captured =
+          ledger.captureHold(
+              owner, auth.holdId(), txnId, fromAccount, settlement.id(), finalClearing);
+      postingId = ((HoldResult.Done) captured).postingId();
+    } else if (fromAccount > 0) {
+      postingId =
+          post(
+              owner,
+              "settlement",
+              txnId,
+              List.of(
+                  Leg.debit(account.id(), fromAccount), Leg.credit(settlement.id(), fromAccount)));
+    }
+    if (finalClearing && held > 0 && fromAccount == 0) {
+      ledger.releaseHold(owner, auth.holdId(), txnId + ":release", held);
+    }
+    String review = null;
+    long shortfall = cardAmount - fromAccount;
+    if (shortfall > 0) {
+      String suspense = ledger.systemAccount(owner, AccountKind.SUSPENSE, account.currency()).id();
+      String p =
+          post(
+              owner,
+              "settlement_shortfall",
+              txnId,
+              List.of(Leg.debit(suspense, shortfall), Leg.credit(settlement.id(), shortfall)));
+      postingId = postingId == null ? p : postingId;
+      review =
+          "Cleared "
+              + Currencies.format(shortfall, account.currency())
+              + " beyond what was held and available; booked to suspense";
+    }
+    long authorized = Math.addExact(auth.cardAmount() == null ? 0 : auth.cardAmount(), 0);
+    long clearedTotal = Math.addExact(auth.clearedAmount(), cardAmount);
+    if (review == null
+        && BigDecimal.valueOf(clearedTotal)
+                .compareTo(
+                    BigDecimal.valueOf(authorized)
+                        .multiply(BigDecimal.ONE.add(OVER_CLEARING_TOLERANCE)))
+            > 0) {
+      review =
+          "Cleared "
+              + Currencies.format(clearedTotal, account.currency())
+              + " against "
+              + Currencies.format(authorized, account.currency())
+              + " authorized, beyond the 10 % tolerance";
+    }
+    Hold after = ledger.findHold(owner, auth.holdId()).orElseThrow();
+    long heldAfter =
+        after.status() == dev.cardos.ledger.HoldStatus.ACTIVE ? after.amountMinor() : 0;
+    authorizations.adjust(
+        auth.id(), heldAfter - auth.heldAmount(), cardAmount, 0, heldAfter == 0 ? "closed" : null);
+    Card card = cards.find(owner, auth.cardId()).orElseThrow();
+    Transaction txn =
+        insertTransaction(
+            owner,
+            card,
+            account,
+            auth.id(),
+            networkId,
+            "settlement",
+            merchantAmount,
+            auth.currency(),
+            cardAmount,
+            merchantOf(auth),
+            postingId,
+            review);
+    outbox.append(owner, EventType.TRANSACTION_SETTLED, txn.id(), txn);
+    if (card.singleUse()) {
+      termination.terminate(owner, card.id(), "single-use card cleared");
+    }
+    return txn;
+  }
+
+  /** A clearing with no authorization before it: posted as it comes, shortfall to suspense. */
+  Transaction forcePost(
+      Realm owner,
+      Card card,
+      String networkId,
+      long amount,
+      String currency,
+      DecisionCore.Merchant merchant) {
+    Optional<Transaction> earlier = transaction(networkId);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    Account account = ledger.find(owner, card.accountId()).orElseThrow();
+    long cardAmount = convert(owner, card, amount, currency, account.currency());
+    Account settlement = ledger.systemAccount(owner, AccountKind.SETTLEMENT, account.currency());
+    String txnId = ids.next("txn_");
+    long fromAccount = Math.min(cardAmount, Math.max(0, account.availableMinor()));
+    List<Leg> legs = new ArrayList<>();
+    if (fromAccount > 0) {
+      legs.add(Leg.debit(account.id(), fromAccount));
+    }
+    String review = "Cleared without an authorization";
+    long shortfall = cardAmount - fromAccount;
+    if (shortfall > 0) {
+      legs.add(
+          Leg.debit(
+              ledger.systemAccount(owner, AccountKind.SUSPENSE, account.currency()).id(),
+              shortfall));
+      review =
+          review
+              + "; "
+              + Currencies.format(shortfall, account.currency())
+              + " beyond the available balance booked to suspense";
+    }
+    legs.add(Leg.credit(settlement.id(), cardAmount));
+    String postingId = post(owner, "force_post", txnId, legs);
+    Transaction txn =
+        insertTransaction(
+            owner,
+            card,
+            account,
+            null,
+            networkId,
+            "force_post",
+            amount,
+            currency,
+            cardAmount,
+            merchantMap(merchant),
+            postingId,
+            review);
+    outbox.append(owner, EventType.TRANSACTION_SETTLED, txn.id(), txn);
+    if (card.singleUse()) {
+      termination.terminate(owner, card.id(), "single-use card cleared");
+    }
+    return txn;
+  }
+
+  Transaction refund(
+      Realm owner,
+      Card card,
+      String networkId,
+      long amount,
+      String currency,
+      DecisionCore.Merchant merchant,
+      String originalAuthorizationKey) {
+    Optional<Transaction> earlier = transaction(networkId);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    String authorizationId = null;
+    if (originalAuthorizationKey != null) {
+      authorizationId =
+          authorizations.lock(owner, originalAuthorizationKey).map(Authorization::id).orElse(null);
+    }
+    Account account = ledger.find(owner, card.accountId()).orElseThrow();
+    long cardAmount = convert(owner, card, amount, currency, account.currency());
+    Account settlement = ledger.systemAccount(owner, AccountKind.SETTLEMENT, account.currency());
+    String txnId = ids.next("txn_");
+    String postingId =
+        post(
+            owner,
+            "refund",
+            txnId,
+            List.of(Leg.debit(settlement.id(), cardAmount), Leg.credit(account.id(), cardAmount)));
+    Transaction txn =
+        insertTransaction(
+            owner,
+            card,
+            account,
+            authorizationId,
+            networkId,
+            "refund",
+            amount,
+            currency,
+            cardAmount,
+            merchantMap(merchant),
+            postingId,
+            null);
+    outbox.append(owner, EventType.TRANSACTION_REFUNDED, txn.id(), txn);
+    return txn;
+  }
+
+  /** Marks pending authorizations whose hold time has passed as expired. */
+  int expireDue(Instant now, int limit) {
+    List<String> due =
+        jdbc.sql(
+                """
+                SELECT id FROM authorizations
+                WHERE status = 'pending' AND hold_expires_at <= :now
+                ORDER BY hold_expires_at LIMIT :limit FOR UPDATE SKIP LOCKED
+                """)
+            .param("now", Timestamps.sql(now))
+            .param("limit", limit)
+            .query(String.class)
+            .list();
+    for (String id : due) {
+      Realm owner = authorizations.realmOf(id).orElseThrow();
+      Authorization auth = authorizations.lock(owner, id).orElseThrow();
+      ledger.releaseHold(owner, auth.holdId(), id + ":expiry", Math.max(1, auth.heldAmount()));
+      releaseUsage(owner, auth, auth.heldAmount());
+      authorizations.adjust(auth.id(), -auth.heldAmount(), 0, 0, "expired");
+      outbox.append(
+          owner,
+          EventType.AUTHORIZATION_EXPIRED,
+          auth.id(),
+          authorizations.find(owner, id).orElseThrow());
+    }
+    return due.size();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private Authorization lockPending(Realm realm, String key) {
+    return authorizations
+        .lock(realm, key)
+        .orElseThrow(() -> Problem.notFound("authorization", key));
+  }
+
+  private Realm realmOf(Authorization auth) {
+    return authorizations
+        .realmOf(auth.id())
+        .orElseThrow(() -> Problem.notFound("authorization", auth.id()));
+  }
+
+  /** An amount in the authorization's merchant currency, at the rate the authorization used. */
+  private static long toCardAmount(Authorization auth, long amount) {
+    if (auth.fxRate() == null) {
+      return amount;
+    }
+    int shift = Currencies.exponent(auth.cardCurrency()) - Currencies.exponent(auth.currency());
+    return BigDecimal.valueOf(amount)
+        .multiply(new BigDecimal(auth.fxRate()))
+        .scaleByPowerOfTen(shift)
+        .setScale(0, RoundingMode.HALF_UP)
+        .longValueExact();
+  }
+
+  private long convert(Realm owner, Card card, long amount, String from, String to) {
+    if (from.equals(to)) {
+      return amount;
+    }
+    Program program = programs.find(owner.tenantId(), card.programId()).orElseThrow();
+    return rates
+        .convert(amount, from, to, program.fxMarkupBps())
+        .map(ExchangeRates.Converted::amountMinor)
+        .orElseThrow(
+            () ->
+                new Problem(
+                    ProblemCode.FX_RATE_UNAVAILABLE, "No " + from + "/" + to + " rate is set"));
+  }
+
+  private void releaseUsage(Realm owner, Authorization auth, long cardAmount) {
+    if (cardAmount <= 0) {
+      return;
+    }
+    Card card = cards.find(owner, auth.cardId()).orElseThrow();
+    Program program = programs.find(owner.tenantId(), card.programId()).orElseThrow();
+    ZoneId zone = ZoneId.of(program.timeZone());
+    List<String> keys = new ArrayList<>();
+    for (Window w : Window.values()) {
+      keys.add(w.key(auth.createdAt(), zone));
+    }
+    controls.release(card.id(), keys, cardAmount);
+    if (card.cardholderId() != null) {
+      controls.release(card.cardholderId(), keys, cardAmount);
+    }
+  }
+
+  private String post(Realm owner, String kind, String reference, List<Leg> legs) {
+    return switch (ledger.post(owner, new PostingRequest(kind, null, reference, legs))) {
+      case PostingResult.Posted posted -> posted.postingId();
+      case PostingResult.InsufficientFunds refused ->
+          throw new IllegalStateException("a checked posting was refused: " + refused);
+    };
+  }
+
+  private Optional<Adjustment> adjustment(String networkId) {
+    return jdbc.sql("SELECT * FROM authorization_adjustments WHERE network_transaction_id = :id")
+        .param("id", networkId)
+        .query(AuthorizationLifecycle::adjustmentRow)
+        .optional();
+  }
+
+  private Adjustment storeAdjustment(
+      Authorization auth,
+      String networkId,
+      String kind,
+      boolean approved,
+      String code,
+      long amount,
+      long cardAmount,
+      String explanation) {
+    Adjustment a =
+        new Adjustment(
+            ids.next("adj_"),
+            auth.id(),
+            networkId,
+            kind,
+            approved,
+            code,
+            amount,
+            cardAmount,
+            explanation,
+            Timestamps.now(clock));
+    jdbc.sql(
+            """
+            INSERT INTO authorization_adjustments (id, authorization_id, network_transaction_id,
+                kind, approved, response_code, amount, card_amount, explanation, created_at)
+            VALUES (:id, :auth, :ntid, :kind, :approved, :code, :amount, :cardAmount,
+                :explanation, :at)
+            """)
+        .param("id", a.id())
+        .param("auth", a.authorizationId())
+        .param("ntid", networkId)
+        .param("kind", kind)
+        .param("approved", approved)
+        .param("code", code)
+        .param("amount", amount)
+        .param("cardAmount", cardAmount)
+        .param("explanation", explanation)
+        .param("at", Timestamps.sql(a.createdAt()))
+        .update();
+    return a;
+  }
+
+  private static Adjustment adjustmentRow(ResultSet rs, int row) throws SQLException {
+    return new Adjustment(
+        rs.getString("id"),
+        rs.getString("authorization_id"),
+        rs.getString("network_transaction_id"),
+        rs.getString("kind"),
+        rs.getBoolean("approved"),
+        rs.getString("response_code"),
+        rs.getLong("amount"),
+        rs.getLong("card_amount"),
+        rs.getString("explanation"),
+        Timestamps.instant(rs.getTimestamp("created_at")));
+  }
+
+  Optional<Transaction> transaction(String networkId) {
+    return jdbc.sql("SELECT * FROM transactions WHERE network_transaction_id = :id")
+        .param("id", networkId)
+        .query(AuthorizationLifecycle::transactionRow)
+        .optional();
+  }
+
+  Optional<Transaction> findTransaction(Realm realm, String id) {
+    return jdbc.sql(
+            "SELECT * FROM transactions WHERE tenant_id = :tenant AND mode = :mode AND id = :id")
+        .param("tenant", realm.tenantId())
+        .param("mode", realm.mode().wire())
+        .param("id", id)
+        .query(AuthorizationLifecycle::transactionRow)
+        .optional();
+  }
+
+  dev.cardos.shared.Page<Transaction> listTransactions(
+      Realm realm, String cardId, String kind, dev.cardos.shared.PageRequest page) {
+    return dev.cardos.shared.Page.of(
+        jdbc.sql(
+                """
+                SELECT * FROM transactions WHERE tenant_id = :tenant AND mode = :mode
+                  AND (CAST(:card AS text) IS NULL OR card_id = :card)
+                  AND (CAST(:kind AS text) IS NULL OR kind = :kind)
+                  AND (CAST(:after AS text) IS NULL OR id < :after)
+                ORDER BY id DESC LIMIT :n
+                """)
+            .param("tenant", realm.tenantId())
+            .param("mode", realm.mode().wire())
+            .param("card", cardId)
+            .param("kind", kind)
+            .param("after", page.startingAfter())
+            .param("n", page.fetchSize())
+            .query(AuthorizationLifecycle::transactionRow)
+            .list(),
+        page);
+  }
+
+  private Transaction insertTransaction(
+      Realm owner,
+      Card card,
+      Account account,
+      String authorizationId,
+      String networkId,
+      String kind,
+      long amount,
+      String currency,
+      long cardAmount,
+      Map<String, String> merchant,
+      String postingId,
+      String review) {
+    Transaction t =
+        new Transaction(
+            ids.next("txn_"),
+            owner.live(),
+            card.id(),
+            card.cardholderId(),
+            account.id(),
+            authorizationId,
+            networkId,
+            kind,
+            amount,
+            currency,
+            cardAmount,
+            account.currency(),
+            merchant,
+            postingId,
+            review != null,
+            review,
+            Timestamps.now(clock));
+    jdbc.sql(
+            """
+            INSERT INTO transactions (id, tenant_id, mode, card_id, cardholder_id, account_id,
+                authorization_id, network_transaction_id, kind, amount, currency, card_amount,
+                card_currency, merchant_id, merchant_name, mcc, merchant_country, posting_id,
+                review_required, review_reason, created_at)
+            VALUES (:id, :tenant, :mode, :card, :cardholder, :account, :auth, :ntid, :kind,
+                :amount, :currency, :cardAmount, :cardCurrency, :mid, :mname, :mcc, :mcountry,
+                :posting, :review, :reason, :at)
+            """)
+        .param("id", t.id())
+        .param("tenant", owner.tenantId())
+        .param("mode", owner.mode().wire())
+        .param("card", t.cardId())
+        .param("cardholder", t.cardholderId())
+        .param("account", t.accountId())
+        .param("auth", authorizationId)
+        .param("ntid", networkId)
+        .param("kind", kind)
+        .param("amount", amount)
+        .param("currency", currency)
+        .param("cardAmount", cardAmount)
+        .param("cardCurrency", t.cardCurrency())
+        .param("mid", merchant.get("id"))
+        .param("mname", merchant.get("name"))
+        .param("mcc", merchant.get("mcc"))
+        .param("mcountry", merchant.get("country"))
+        .param("posting", postingId)
+        .param("review", review != null)
+        .param("reason", review)
+        .param("at", Timestamps.sql(t.createdAt()))
+        .update();
+    return t;
+  }
+
+  private static Transaction transactionRow(ResultSet rs, int row) throws SQLException {
+    Map<String, String> merchant = new LinkedHashMap<>();
+    merchant.put("id", rs.getString("merchant_id"));
+    merchant.put("name", rs.getString("merchant_name"));
+    merchant.put("mcc", rs.getString("mcc"));
+    merchant.put("country", rs.getString("merchant_country"));
+    return new Transaction(
+        rs.getString("id"),
+        "live".equals(rs.getString("mode")),
+        rs.getString("card_id"),
+        rs.getString("cardholder_id"),
+        rs.getString("account_id"),
+        rs.getString("authorization_id"),
+        rs.getString("network_transaction_id"),
+        rs.getString("kind"),
+        rs.getLong("amount"),
+        rs.getString("currency"),
+        rs.getLong("card_amount"),
+        rs.getString("card_currency"),
+        merchant,
+        rs.getString("posting_id"),
+        rs.getBoolean("review_required"),
+        rs.getString("review_reason"),
+        Timestamps.instant(rs.getTimestamp("created_at")));
+  }
+
+  private static Map<String, String> merchantOf(Authorization auth) {
+    return auth.merchant();
+  }
+
+  private static Map<String, String> merchantMap(DecisionCore.Merchant m) {
+    Map<String, String> merchant = new LinkedHashMap<>();
+    if (m != null) {
+      merchant.put("id", m.id());
+      merchant.put("name", m.name());
+      merchant.put("mcc", m.mcc());
+      merchant.put("country", m.country());
+    }
+    return merchant;
+  }
+}
