@@ -24,6 +24,7 @@ public enum EventType {
   DEPOSIT_RECEIVED("deposit.received"),
   WALLET_CREDITED("wallet.credited"),
   WALLET_DEBITED("wallet.debited"),
+  WEBHOOK_ENDPOINT_DISABLED("webhook_endpoint.disabled"),
   TRANSFER_COMPLETED("transfer.completed");
 
   private final String wire;
@@ -34,5 +35,10 @@ public enum EventType {
 
   public String wire() {
     return wire;
+  }
+
+  /** The type with this wire name, if there is one. */
+  public static java.util.Optional<EventType> fromWire(String value) {
+    return java.util.Arrays.stream(values()).filter(t -> t.wire.equals(value)).findFirst();
   }
 }

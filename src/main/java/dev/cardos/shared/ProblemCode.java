@@ -35,6 +35,7 @@ public enum ProblemCode {
   FEE_EXCEEDS_AMOUNT(422, "The fees would exceed the amount"),
   RECIPIENT_VERIFICATION_FAILED(422, "The recipient's details do not match one cardholder"),
   LIVE_MODE_UNSUPPORTED(422, "This operation is available in test mode only"),
+  ENDPOINT_URL_REFUSED(422, "The webhook URL is not allowed"),
   IDEMPOTENCY_KEY_REUSED(422, "The Idempotency-Key was used with a different request"),
   IDEMPOTENCY_KEY_INVALID(400, "The Idempotency-Key header is invalid"),
   RATE_LIMITED(429, "Too many requests for this API key"),

@@ -42,6 +42,22 @@ class JdbcOutbox implements Outbox {
         .param("data", json.writeValueAsString(data))
         .param("at", Timestamps.sql(Timestamps.now(clock)))
         .update();
+    // Fan out in the same transaction: the event and its deliveries exist together or not at all.
+    jdbc.sql(
+            """
+            INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at,
+                                            created_at)
+            SELECT 'wd_' || :id || '_' || e.id, :id, e.id, 'pending', :at, :at
+            FROM webhook_endpoints e
+            WHERE e.tenant_id = :tenant AND e.mode = :mode AND e.status = 'enabled'
+              AND ('*' = ANY (e.event_types) OR :type = ANY (e.event_types))
+            """)
+        .param("id", id)
+        .param("tenant", realm.tenantId())
+        .param("mode", realm.mode().wire())
+        .param("type", type.wire())
+        .param("at", Timestamps.sql(Timestamps.now(clock)))
+        .update();
     return id;
   }
 }
