@@ -75,15 +75,16 @@ class WriteTransactions extends OncePerRequestFilter {
    * Authorizations keep no connection while the tenant's decision webhook thinks: they run their
    * own short transactions and are deduplicated by network transaction id, not Idempotency-Key.
    */
-  private static final java.util.List<String> OWN_TRANSACTION_PATHS =
-      java.util.List.of("/v1/network/", "/v1/simulate/authorizations");
+  private static boolean ownTransactions(String path) {
+    return path.startsWith("/v1/network/") || path.equals("/v1/simulate/authorizations");
+  }
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     String path = request.getRequestURI();
     return !path.startsWith("/v1/")
         || !WRITE_METHODS.contains(request.getMethod())
-        || OWN_TRANSACTION_PATHS.stream().anyMatch(path::startsWith);
+        || ownTransactions(path);
   }
 
   @Override

@@ -99,6 +99,12 @@ class AuthorizationLifecycle {
 
   // ------------------------------------------------------------------ adjustments
 
+  /**
+   * Runs in a nested transaction (a savepoint inside a request's transaction): a decline throws
+   * {@link Declined}, which undoes whatever limits it consumed, and the caller then stores the
+   * declined answer with {@link #declinedIncrement}.
+   */
+  @Transactional(propagation = org.springframework.transaction.annotation.Propagation.NESTED)
   Adjustment increment(Realm realm, String authorizationKey, String networkId, long amount) {
     Optional<Adjustment> earlier = adjustment(networkId);
     if (earlier.isPresent()) {
@@ -149,7 +155,6 @@ class AuthorizationLifecycle {
     }
   }
 
-  @Transactional(propagation = org.springframework.transaction.annotation.Propagation.REQUIRES_NEW)
   Adjustment declinedIncrement(
       Realm realm, String authorizationKey, String networkId, long amount, DeclineReason reason) {
     Optional<Adjustment> earlier = adjustment(networkId);
