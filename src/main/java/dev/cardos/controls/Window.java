@@ -36,13 +36,17 @@ public enum Window {
 
   /** When the window containing {@code at} ends (exclusive), or null for the lifetime. */
   public Instant end(Instant at, ZoneId zone) {
-    ZonedDateTime day = at.atZone(zone).toLocalDate().atStartOfDay(zone);
-    return switch (this) {
-      case DAY -> day.plusDays(1).toInstant();
-      case WEEK -> day.with(DayOfWeek.MONDAY).plusWeeks(1).toInstant();
-      case MONTH -> day.withDayOfMonth(1).plusMonths(1).toInstant();
-      case LIFETIME -> null;
-    };
+    // Work on dates and take each date's start of day last: a day that begins at 01:00 because of
+    // a daylight-saving gap must not shift the next window's start.
+    java.time.LocalDate date = at.atZone(zone).toLocalDate();
+    java.time.LocalDate next =
+        switch (this) {
+          case DAY -> date.plusDays(1);
+          case WEEK -> date.with(DayOfWeek.MONDAY).plusWeeks(1);
+          case MONTH -> date.withDayOfMonth(1).plusMonths(1);
+          case LIFETIME -> null;
+        };
+    return next == null ? null : next.atStartOfDay(zone).toInstant();
   }
 
   public String wire() {

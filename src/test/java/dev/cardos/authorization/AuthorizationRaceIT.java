@@ -133,11 +133,6 @@ class AuthorizationRaceIT {
   }
 
   @Test
-  @Disabled(
-      "bug: when the final check in JdbcControls.consume refuses a window that has both an amount"
-          + " and a count limit, AuthorizationEngine.reasonFor answers the amount reason"
-          + " (daily_limit_exceeded) whenever the window has an amount limit, even though the count"
-          + " ran out; seen here as ~20 of 100 declines saying daily_limit_exceeded")
   void declinesAtTheFinalCheckNameTheLimitThatRanOut() throws Exception {
     TestCard card = issuer.b2cCard(1_000_000);
     issuer.putCardControls(card.id(), "{\"daily_limit\": 1000000, \"daily_count\": 100}");

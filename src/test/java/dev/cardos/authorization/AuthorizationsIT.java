@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -377,10 +376,6 @@ class AuthorizationsIT {
   }
 
   @Test
-  @Disabled(
-      "bug: AuthorizationEngine.convert uses ExchangeRates.convert -> Pricing.convert, which takes"
-          + " the markup OFF the rate (1.10 * 0.98 = 1.078, card_amount 107.80 USD) where SPEC §5"
-          + " says the rate PLUS the markup (1.122, 112.20 USD)")
   void theProgramsMarkupIsAddedToTheRate() {
     setRate("EUR", "USD", "1.10");
     TestCard card = issuer.b2cCardOn(issuer.program("b2c", ", \"fx_markup_bps\": 200"), 20_000);
@@ -748,11 +743,6 @@ class AuthorizationsIT {
   }
 
   @Test
-  @Disabled(
-      "bug: AuthorizationEngine.authorize looks the network transaction id up across all tenants"
-          + " (JdbcAuthorizations.byNetworkTransactionId has no tenant filter; the column is"
-          + " globally UNIQUE), so a tenant that sends another tenant's id in the simulator gets"
-          + " that tenant's authorization back")
   void aNetworkTransactionIdReusedByAnotherTenantDoesNotRevealTheFirstAuthorization() {
     TestCard card = issuer.b2cCard(10_000);
     String ntid = "ntx_" + UUID.randomUUID();

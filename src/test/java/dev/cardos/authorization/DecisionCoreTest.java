@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -1070,10 +1069,6 @@ class DecisionCoreTest {
     "WEEK, America/Santiago, 2026-09-06T12:00:00, 2026-09-07T00:00:00",
     "MONTH, America/Santiago, 2026-09-06T12:00:00, 2026-10-01T00:00:00"
   })
-  @Disabled(
-      "bug: Window.end starts from at.atZone(zone).toLocalDate().atStartOfDay(zone), which is 01:00"
-          + " on a day whose midnight falls in a DST gap, and then adds days/weeks/months to that"
-          + " ZonedDateTime, so the window ends at 01:00 instead of 00:00 of the next period")
   void theWindowEndsAtMidnightEvenWhenTheDayBeganAtOneBecauseOfADaylightSavingGap(
       Window window, String zone, String local, String expectedLocalEnd) {
     ZoneId z = ZoneId.of(zone);

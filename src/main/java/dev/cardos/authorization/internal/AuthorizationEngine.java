@@ -120,7 +120,7 @@ class AuthorizationEngine {
     Optional<Authorization> earlier =
         authorizations.byNetworkTransactionId(request.networkTransactionId());
     if (earlier.isPresent()) {
-      return earlier.get();
+      return repeatOf(earlier.get(), request.realm());
     }
     Realm realm;
     Card card;
@@ -211,7 +211,15 @@ class AuthorizationEngine {
     String authorizationId = ids.next("auth_");
     // 15. The tenant's decision webhook, with no connection or lock held.
     Verdict verdict =
-        askTenant(program, card, account, request, conversion, authorizationId, arrivalNanos);
+        askTenant(
+            program,
+            card,
+            account,
+            request,
+            conversion,
+            authorizationId,
+            arrivalNanos,
+            inputs.merged());
     if (!verdict.approve()) {
       return decline(
           realm,
@@ -226,56 +234,65 @@ class AuthorizationEngine {
     }
     // 16. Hold and limits, atomically, with their final checks.
     Instant holdExpiry = now.plus(Duration.ofDays(program.holdExpiryDays()));
-    Optional<Authorization> approved =
-        transactions.execute(
-            tx -> {
-              HoldResult hold =
-                  ledger.placeHold(realm, authorizationId, account.id(), cardAmount, holdExpiry);
-              if (!(hold instanceof HoldResult.Done)) {
-                tx.setRollbackOnly();
-                return Optional.empty();
-              }
-              for (Scope scope : scopes) {
-                Optional<Controls.Charge> over =
-                    controls.consume(scope.subjectId(), scope.charges(cardAmount));
-                if (over.isPresent()) {
+    Optional<Authorization> approved;
+    try {
+      approved =
+          transactions.execute(
+              tx -> {
+                HoldResult hold =
+                    ledger.placeHold(realm, authorizationId, account.id(), cardAmount, holdExpiry);
+                if (!(hold instanceof HoldResult.Done)) {
                   tx.setRollbackOnly();
-                  return Optional.of(
-                      declineRecord(
-                          realm,
-                          card,
-                          account,
-                          request,
-                          arrivalNanos,
-                          new Outcome.Decline(
-                              reasonFor(scope, over.get()),
-                              "A concurrent authorization used the remaining limit"),
-                          conversion,
-                          verdict,
-                          authorizationId));
+                  return Optional.empty();
                 }
-              }
-              Authorization a =
-                  record(
-                      realm,
-                      card,
-                      account,
-                      request,
-                      arrivalNanos,
-                      conversion,
-                      verdict,
-                      authorizationId,
-                      true,
-                      "pending",
-                      null,
-                      "00",
-                      verdict.explanation(),
-                      authorizationId);
-              authorizations.insert(realm, a);
-              authorizations.markHeld(a.id(), holdExpiry, card.singleUse());
-              outbox.append(realm, EventType.AUTHORIZATION_APPROVED, a.id(), a);
-              return Optional.of(a);
-            });
+                for (Scope scope : scopes) {
+                  Optional<Controls.Charge> over =
+                      controls.consume(scope.subjectId(), scope.charges(cardAmount));
+                  if (over.isPresent()) {
+                    tx.setRollbackOnly();
+                    return Optional.of(
+                        declineRecord(
+                            realm,
+                            card,
+                            account,
+                            request,
+                            arrivalNanos,
+                            new Outcome.Decline(
+                                reasonFor(scope, over.get()),
+                                "A concurrent authorization used the remaining limit"),
+                            conversion,
+                            verdict,
+                            authorizationId));
+                  }
+                }
+                Authorization a =
+                    record(
+                        realm,
+                        card,
+                        account,
+                        request,
+                        arrivalNanos,
+                        conversion,
+                        verdict,
+                        authorizationId,
+                        true,
+                        "pending",
+                        null,
+                        "00",
+                        verdict.explanation(),
+                        authorizationId);
+                authorizations.insert(realm, a);
+                authorizations.markHeld(a.id(), holdExpiry, card.singleUse());
+                outbox.append(realm, EventType.AUTHORIZATION_APPROVED, a.id(), a);
+                return Optional.of(a);
+              });
+    } catch (org.springframework.dao.DuplicateKeyException repeated) {
+      // The same network message arrived more than once at the same moment: the first answer
+      // stands, and this copy placed nothing (its transaction rolled back).
+      return repeatOf(
+          authorizations.byNetworkTransactionId(request.networkTransactionId()).orElseThrow(),
+          request.realm());
+    }
     if (approved != null && approved.isPresent() && approved.get().approved()) {
       count(approved.get());
       return approved.get();
@@ -302,6 +319,22 @@ class AuthorizationEngine {
         conversion,
         verdict,
         authorizationId);
+  }
+
+  /**
+   * The first answer to a repeated message. In test mode the tenant picks the message id, so an id
+   * another tenant (or the other mode) used is refused rather than answered with its data.
+   */
+  private Authorization repeatOf(Authorization earlier, Realm realm) {
+    if (realm != null && !authorizations.realmOf(earlier.id()).filter(realm::equals).isPresent()) {
+      throw new dev.cardos.shared.Problem(
+          dev.cardos.shared.ProblemCode.REFERENCE_TAKEN,
+          "This network_transaction_id is already used",
+          List.of(
+              new dev.cardos.shared.Problem.FieldError(
+                  "network_transaction_id", "is already used")));
+    }
+    return earlier;
   }
 
   /** A level's limits against its own usage. */
@@ -366,13 +399,20 @@ class AuthorizationEngine {
     return new Scope(subjectId, new DecisionCore.LimitScope(label, c, keys, usage), keys, c);
   }
 
-  static DeclineReason reasonFor(Scope scope, Controls.Charge over) {
-    for (Map.Entry<Window, String> e : scope.windowKeys().entrySet()) {
-      if (e.getValue().equals(over.windowKey())) {
-        boolean amountOver = over.amountLimit() != null;
-        return amountOver
-            ? DecisionCore.windowReason(e.getKey())
-            : DeclineReason.VELOCITY_COUNT_EXCEEDED;
+  /** Which limit refused a charge: the amount, or the count, of its window. */
+  DeclineReason reasonFor(Scope scope, Controls.Charge over) {
+    Controls.Used used =
+        controls
+            .usage(scope.subjectId(), List.of(over.windowKey()))
+            .getOrDefault(over.windowKey(), new Controls.Used(0, 0));
+    boolean amountOver =
+        over.amountLimit() != null
+            && Math.addExact(used.amount(), over.amount()) > over.amountLimit();
+    if (amountOver) {
+      for (Map.Entry<Window, String> e : scope.windowKeys().entrySet()) {
+        if (e.getValue().equals(over.windowKey())) {
+          return DecisionCore.windowReason(e.getKey());
+        }
       }
     }
     return DeclineReason.VELOCITY_COUNT_EXCEEDED;
@@ -383,7 +423,7 @@ class AuthorizationEngine {
       return new DecisionCore.Conversion(request.amount(), null);
     }
     return rates
-        .convert(request.amount(), request.currency(), account.currency(), program.fxMarkupBps())
+        .charge(request.amount(), request.currency(), account.currency(), program.fxMarkupBps())
         .map(c -> new DecisionCore.Conversion(c.amountMinor(), c.effectiveRate()))
         .orElse(null);
   }
@@ -405,7 +445,8 @@ class AuthorizationEngine {
       Request request,
       DecisionCore.Conversion conversion,
       String authorizationId,
-      long arrivalNanos) {
+      long arrivalNanos,
+      SpendControls appliedControls) {
     if (program.webhookUrl() == null || program.webhookSecretKeyId() == null) {
       return new Verdict(true, null, "Approved", "internal", null, null, null);
     }
@@ -433,6 +474,7 @@ class AuthorizationEngine {
             account.heldMinor(),
             "available",
             account.availableMinor()));
+    payload.put("controls", appliedControls);
     long deadline = arrivalNanos + Duration.ofMillis(program.webhookBudgetMs()).toNanos();
     DecisionWebhooks.Answer answer =
         webhooks.ask(

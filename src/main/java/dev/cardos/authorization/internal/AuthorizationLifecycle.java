@@ -108,7 +108,7 @@ class AuthorizationLifecycle {
   Adjustment increment(Realm realm, String authorizationKey, String networkId, long amount) {
     Optional<Adjustment> earlier = adjustment(networkId);
     if (earlier.isPresent()) {
-      return earlier.get();
+      return ownRepeat(realm, earlier.get().authorizationId(), earlier.get());
     }
     Authorization auth = lockPending(realm, authorizationKey);
     Realm owner = realmOf(auth);
@@ -131,7 +131,7 @@ class AuthorizationLifecycle {
       Optional<Controls.Charge> over =
           controls.consume(scope.subjectId(), scope.charges(cardAmount));
       if (over.isPresent()) {
-        throw new Declined(AuthorizationEngine.reasonFor(scope, over.get()));
+        throw new Declined(engine.reasonFor(scope, over.get()));
       }
     }
     HoldResult hold = ledger.increaseHold(owner, auth.holdId(), networkId, cardAmount);
@@ -159,7 +159,7 @@ class AuthorizationLifecycle {
       Realm realm, String authorizationKey, String networkId, long amount, DeclineReason reason) {
     Optional<Adjustment> earlier = adjustment(networkId);
     if (earlier.isPresent()) {
-      return earlier.get();
+      return ownRepeat(realm, earlier.get().authorizationId(), earlier.get());
     }
     Authorization auth = lockPending(realm, authorizationKey);
     return storeAdjustment(
@@ -176,7 +176,7 @@ class AuthorizationLifecycle {
   Adjustment reverse(Realm realm, String authorizationKey, String networkId, Long amount) {
     Optional<Adjustment> earlier = adjustment(networkId);
     if (earlier.isPresent()) {
-      return earlier.get();
+      return ownRepeat(realm, earlier.get().authorizationId(), earlier.get());
     }
     Authorization auth = lockPending(realm, authorizationKey);
     Realm owner = realmOf(auth);
@@ -226,7 +226,7 @@ class AuthorizationLifecycle {
       Realm realm, String authorizationKey, String networkId, Long amount, boolean finalClearing) {
     Optional<Transaction> earlier = transaction(networkId);
     if (earlier.isPresent()) {
-      return earlier.get();
+      return ownTransaction(realm, earlier.get());
     }
     Authorization auth = lockPending(realm, authorizationKey);
     Realm owner = realmOf(auth);
@@ -328,10 +328,10 @@ class AuthorizationLifecycle {
       DecisionCore.Merchant merchant) {
     Optional<Transaction> earlier = transaction(networkId);
     if (earlier.isPresent()) {
-      return earlier.get();
+      return ownTransaction(owner, earlier.get());
     }
     Account account = ledger.find(owner, card.accountId()).orElseThrow();
-    long cardAmount = convert(owner, card, amount, currency, account.currency());
+    long cardAmount = charge(owner, card, amount, currency, account.currency());
     Account settlement = ledger.systemAccount(owner, AccountKind.SETTLEMENT, account.currency());
     String txnId = ids.next("txn_");
     long fromAccount = Math.min(cardAmount, Math.max(0, account.availableMinor()));
@@ -385,7 +385,7 @@ class AuthorizationLifecycle {
       String originalAuthorizationKey) {
     Optional<Transaction> earlier = transaction(networkId);
     if (earlier.isPresent()) {
-      return earlier.get();
+      return ownTransaction(owner, earlier.get());
     }
     String authorizationId = null;
     if (originalAuthorizationKey != null) {
@@ -450,6 +450,32 @@ class AuthorizationLifecycle {
 
   // ------------------------------------------------------------------ helpers
 
+  /**
+   * A repeated message's first answer. In test mode the tenant picks message ids, so one another
+   * realm used is refused rather than answered with that realm's data.
+   */
+  private Adjustment ownRepeat(Realm realm, String authorizationId, Adjustment earlier) {
+    if (realm != null
+        && !authorizations.realmOf(authorizationId).filter(realm::equals).isPresent()) {
+      throw idTaken();
+    }
+    return earlier;
+  }
+
+  private Transaction ownTransaction(Realm realm, Transaction earlier) {
+    if (realm != null && findTransaction(realm, earlier.id()).isEmpty()) {
+      throw idTaken();
+    }
+    return earlier;
+  }
+
+  private static Problem idTaken() {
+    return new Problem(
+        ProblemCode.REFERENCE_TAKEN,
+        "This network_transaction_id is already used",
+        List.of(new Problem.FieldError("network_transaction_id", "is already used")));
+  }
+
   private Authorization lockPending(Realm realm, String key) {
     return authorizations
         .lock(realm, key)
@@ -473,6 +499,21 @@ class AuthorizationLifecycle {
         .scaleByPowerOfTen(shift)
         .setScale(0, RoundingMode.HALF_UP)
         .longValueExact();
+  }
+
+  /** What a card payment costs in the account currency: mid rate plus the program's markup. */
+  private long charge(Realm owner, Card card, long amount, String from, String to) {
+    if (from.equals(to)) {
+      return amount;
+    }
+    Program program = programs.find(owner.tenantId(), card.programId()).orElseThrow();
+    return rates
+        .charge(amount, from, to, program.fxMarkupBps())
+        .map(ExchangeRates.Converted::amountMinor)
+        .orElseThrow(
+            () ->
+                new Problem(
+                    ProblemCode.FX_RATE_UNAVAILABLE, "No " + from + "/" + to + " rate is set"));
   }
 
   private long convert(Realm owner, Card card, long amount, String from, String to) {

@@ -65,6 +65,7 @@ class DecisionWebhooks {
     long start = System.nanoTime();
     long remaining = deadlineNanos - start;
     if (remaining <= 0) {
+      breaker.abandoned();
       return new Answer.TimedOut(0);
     }
     try {
@@ -112,6 +113,7 @@ class DecisionWebhooks {
       return new Answer.TimedOut(millisSince(start));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      breaker.abandoned();
       return new Answer.Failed("interrupted", millisSince(start));
     } catch (Exception e) {
       breaker.failed(System.nanoTime());
@@ -155,6 +157,11 @@ class DecisionWebhooks {
       if (failures >= FAILURES_TO_OPEN) {
         openUntilNanos = now + OPEN_FOR.toNanos();
       }
+    }
+
+    /** A let-through call that never reached the endpoint: the next one may probe. */
+    synchronized void abandoned() {
+      probing = false;
     }
 
     synchronized void succeeded() {

@@ -15,6 +15,17 @@ class OperatorExchangeRates implements ExchangeRates {
   }
 
   @Override
+  public Optional<Converted> charge(long amountMinor, String from, String to, int markupBps) {
+    return rates
+        .current(from, to)
+        .map(
+            rate -> {
+              Pricing.Conversion c = Pricing.charge(amountMinor, from, to, rate.rate(), markupBps);
+              return new Converted(c.netMinor(), c.effectiveRate(), c.midRate());
+            });
+  }
+
+  @Override
   public Optional<Converted> convert(long amountMinor, String from, String to, int markupBps) {
     return rates
         .current(from, to)

@@ -60,6 +60,21 @@ final class Pricing {
     return new Conversion(gross, Math.subtractExact(gross, net), net, midRate, effective);
   }
 
+  /**
+   * What paying {@code amountMinor} of {@code from} costs in {@code to}: the card is charged at the
+   * mid rate plus the markup, {@code netMinor} being the amount at that effective rate rounded
+   * half-up once, {@code markupMinor} what the markup added over the mid rate.
+   */
+  static Conversion charge(
+      long amountMinor, String from, String to, BigDecimal midRate, int markupBps) {
+    int shift = Currencies.exponent(to) - Currencies.exponent(from);
+    BigDecimal effective =
+        midRate.multiply(BPS.add(BigDecimal.valueOf(markupBps))).divide(BPS).stripTrailingZeros();
+    long gross = toMinor(amountMinor, midRate, shift);
+    long charged = toMinor(amountMinor, effective, shift);
+    return new Conversion(gross, Math.subtractExact(charged, gross), charged, midRate, effective);
+  }
+
   private static long toMinor(long amountMinor, BigDecimal rate, int shift) {
     return BigDecimal.valueOf(amountMinor)
         .multiply(rate)
