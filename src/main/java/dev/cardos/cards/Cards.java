@@ -9,7 +9,10 @@ public interface Cards {
   /** The card with this id in the realm, or empty (also when it is another tenant's). */
   Optional<Card> find(Realm realm, String cardId);
 
-  /** The card in use with this number (not terminated), in any realm: the network's view. */
+  /**
+   * The card with this number, in any realm: the network's view. The one in use when there is one,
+   * else the newest terminated one.
+   */
   Optional<CardWithRealm> findByPan(Pan pan);
 
   /** A card and the realm it belongs to. */

@@ -10,7 +10,6 @@ import dev.cardos.testing.TestApi;
 import dev.cardos.testing.TestApi.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -139,10 +138,6 @@ class AfterApprovalIT {
   }
 
   @Test
-  @Disabled(
-      "bug: AuthorizationLifecycle.clear measures over-clearing against auth.cardAmount(), the"
-          + " original amount without increments, so clearing an incremented authorization in"
-          + " full is flagged review_required")
   void clearingTheIncrementedAmountInFullNeedsNoReview() {
     FundedCard card = payments.card(10_000);
     String auth = payments.approve(card, 1_000).get("id").asString();
@@ -327,10 +322,6 @@ class AfterApprovalIT {
   }
 
   @Test
-  @Disabled(
-      "bug: AuthorizationLifecycle.clear releases the uncleared remainder of the hold on a final"
-          + " clearing but not its usage, unlike reverse() and expireDue(), so limits stay"
-          + " consumed by money that was never spent")
   void partialFinalClearingReleasesTheRemainderFromTheSpendWindowsToo() {
     FundedCard card = payments.card(10_000);
     String auth = payments.approve(card, 2_500).get("id").asString();

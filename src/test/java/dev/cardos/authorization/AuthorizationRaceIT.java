@@ -21,7 +21,6 @@ import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -146,11 +145,6 @@ class AuthorizationRaceIT {
   }
 
   @Test
-  @Disabled(
-      "bug: AuthorizationEngine.authorize's final transaction calls JdbcAuthorizations.insert"
-          + " inside transactions.execute; a concurrent copy of the same network message that"
-          + " passed the early byNetworkTransactionId lookup hits the UNIQUE constraint there and"
-          + " the DuplicateKeyException escapes as HTTP 500 (store() catches it only for declines)")
   void theSameNetworkMessageSentManyTimesAtOnceIsAnsweredOnceAndHoldsOnce() throws Exception {
     TestCard card = issuer.b2cCard(10_000);
     String body =

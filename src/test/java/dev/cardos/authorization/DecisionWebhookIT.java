@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -370,10 +369,6 @@ class DecisionWebhookIT {
   }
 
   @Test
-  @Disabled(
-      "bug: AuthorizationEngine.askTenant builds the payload without the controls that applied"
-          + " (SPEC §5: 'the full context (... the controls that applied)'); add the merged"
-          + " SpendControls (and per-level limits with their usage) to the payload")
   void thePayloadCarriesTheControlsThatApplied() {
     tenant.answer(200, APPROVE, 0);
     TestCard card = cardWithWebhook(tenant.url(), 2_000, "decline");

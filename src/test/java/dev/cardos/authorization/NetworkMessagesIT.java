@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -290,9 +289,6 @@ class NetworkMessagesIT {
   }
 
   @Test
-  @Disabled(
-      "bug: JdbcCards.findByPan skips terminated cards, so a network authorization on a"
-          + " terminated card is declined card_not_found (14) instead of card_terminated (62)")
   void anAuthorizationOnATerminatedCardIsDeclinedCardTerminated() {
     FundedCard card = payments.card(0);
     Plastic p = plastic(card);
@@ -428,10 +424,6 @@ class NetworkMessagesIT {
   }
 
   @Test
-  @Disabled(
-      "bug: NetworkController.refund finds the card with JdbcCards.findByPan, which skips"
-          + " terminated cards: a merchant's refund to a single-use card after its clearing is"
-          + " answered 404 and the cardholder's money is never credited")
   void aRefundReachesASingleUseCardAfterItsClearingEndedIt() {
     FundedCard card = payments.card(10_000, "", ", \"single_use\": true");
     Plastic p = plastic(card);
@@ -606,11 +598,6 @@ class NetworkMessagesIT {
   }
 
   @Test
-  @Disabled(
-      "bug: AuthorizationEngine.authorize looks for a repeat with"
-          + " JdbcAuthorizations.byNetworkTransactionId across all tenants: a tenant's simulated"
-          + " authorization reusing another tenant's network transaction id is answered with the"
-          + " other tenant's authorization")
   void aSimulatedAuthorizationReusingAnotherTenantsNetworkIdNeverShowsTheirAuthorization() {
     FundedCard victim = payments.card(10_000);
     FundedCard other = payments.card(10_000);
@@ -631,11 +618,6 @@ class NetworkMessagesIT {
   }
 
   @Test
-  @Disabled(
-      "bug: AuthorizationLifecycle.clear (and increment, reverse, forcePost, refund) look for a"
-          + " repeat with transaction(networkId) / adjustment(networkId) across all tenants, before"
-          + " the realm is checked: a tenant's simulated clearing reusing another tenant's network"
-          + " transaction id is answered with the other tenant's transaction and is not applied")
   void aSimulatedClearingReusingAnotherTenantsNetworkIdNeverShowsTheirTransaction() {
     FundedCard victim = payments.card(10_000);
     FundedCard other = payments.card(10_000);

@@ -196,7 +196,7 @@ class AuthorizationLifecycle {
         amount == null
             ? auth.heldAmount()
             : Math.min(auth.heldAmount(), toCardAmount(auth, amount));
-    long merchantAmount = amount == null ? auth.amount() - auth.reversedAmount() : amount;
+    long merchantAmount = amount == null ? auth.amount() : amount;
     HoldResult released = ledger.releaseHold(owner, auth.holdId(), networkId, cardAmount);
     long actuallyReleased = cardAmount;
     if (released instanceof HoldResult.NotActive) {
@@ -234,7 +234,11 @@ class AuthorizationLifecycle {
       throw new Problem(ProblemCode.STATE_CONFLICT, "A declined authorization cannot be cleared");
     }
     long merchantAmount = amount == null ? auth.amount() : amount;
-    long cardAmount = toCardAmount(auth, merchantAmount);
+    // No amount: clear what is held now (the authorized amount with any increments).
+    long cardAmount =
+        amount == null && auth.heldAmount() > 0
+            ? auth.heldAmount()
+            : toCardAmount(auth, merchantAmount);
     Account account = ledger.find(owner, auth.accountId()).orElseThrow();
     Account settlement = ledger.systemAccount(owner, AccountKind.SETTLEMENT, account.currency());
     String txnId = ids.next("txn_");
@@ -276,7 +280,10 @@ class AuthorizationLifecycle {
               + Currencies.format(shortfall, account.currency())
               + " beyond what was held and available; booked to suspense";
     }
-    long authorized = Math.addExact(auth.cardAmount() == null ? 0 : auth.cardAmount(), 0);
+    // Everything ever authorized, increments included: what is held, cleared or reversed.
+    long authorized =
+        Math.addExact(
+            Math.addExact(auth.heldAmount(), auth.clearedAmount()), auth.reversedAmount());
     long clearedTotal = Math.addExact(auth.clearedAmount(), cardAmount);
     if (review == null
         && BigDecimal.valueOf(clearedTotal)
@@ -294,6 +301,9 @@ class AuthorizationLifecycle {
     Hold after = ledger.findHold(owner, auth.holdId()).orElseThrow();
     long heldAfter =
         after.status() == dev.cardos.ledger.HoldStatus.ACTIVE ? after.amountMinor() : 0;
+    // What a final clearing released without capturing no longer counts against the limits.
+    long releasedUncleared = Math.max(0, held - Math.min(held, fromAccount) - heldAfter);
+    releaseUsage(owner, auth, releasedUncleared);
     authorizations.adjust(
         auth.id(), heldAfter - auth.heldAmount(), cardAmount, 0, heldAfter == 0 ? "closed" : null);
     Card card = cards.find(owner, auth.cardId()).orElseThrow();

@@ -75,7 +75,13 @@ class JdbcCards implements Cards {
 
   @Override
   public Optional<CardWithRealm> findByPan(Pan pan) {
-    return jdbc.sql("SELECT * FROM cards WHERE pan_hmac = :hmac AND status <> 'terminated'")
+    // The card in use with this number, else the newest that had it: the network must learn a
+    // terminated card is terminated, and a refund must still reach a single-use card.
+    return jdbc.sql(
+            """
+            SELECT * FROM cards WHERE pan_hmac = :hmac
+            ORDER BY (status = 'terminated'), created_at DESC LIMIT 1
+            """)
         .param("hmac", vault.lookupHash(pan))
         .query(
             (rs, row) ->
