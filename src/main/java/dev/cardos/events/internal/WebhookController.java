@@ -286,10 +286,10 @@ class WebhookController {
         .param("id", deliveryId)
         .query(
             (rs, row) -> {
-              int status = rs.getInt("status_code");
+              Integer status = rs.getObject("status_code", Integer.class);
               return new Attempt(
                   Timestamps.instant(rs.getTimestamp("attempted_at")),
-                  rs.wasNull() ? null : status,
+                  status,
                   rs.getInt("latency_ms"),
                   rs.getString("error"));
             })

@@ -82,8 +82,28 @@ class WebhookDispatcher {
   /** A claimed delivery. */
   record Claimed(String id, String eventId, String endpointId, int attempts, Instant createdAt) {}
 
+  private volatile boolean stopping;
+
+  /**
+   * On shutdown, claim nothing more and let sends in flight finish (up to their timeout), so a
+   * restart does not leave deliveries waiting for their lease to run out.
+   */
+  @jakarta.annotation.PreDestroy
+  void drain() throws InterruptedException {
+    stopping = true;
+    if (inFlight.tryAcquire(
+        SENDS_IN_FLIGHT_MAX,
+        SEND_TIMEOUT.plusSeconds(5).toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      inFlight.release(SENDS_IN_FLIGHT_MAX);
+    }
+  }
+
   @Scheduled(fixedDelayString = "${cardos.webhooks.poll-interval:PT0.5S}")
   void dispatch() {
+    if (stopping) {
+      return;
+    }
     int free = Math.min(BATCH_SIZE, inFlight.availablePermits());
     if (free == 0) {
       return;
