@@ -176,31 +176,14 @@ class AuthorizationEngine {
             : security.verifyPin(realm, card.id(), request.pinFormat(), request.pinBlock());
     DecisionCore.Conversion conversion = convert(request, account, program);
     Instant now = clock.instant();
-    ZoneId zone = ZoneId.of(program.timeZone());
-    SpendControls programLevel = Controls.fromProgram(program.defaultControls());
-    SpendControls cardLevel = controls.find(realm, card.id()).orElse(SpendControls.NONE);
-    SpendControls cardholderLevel =
-        card.cardholderId() == null
-            ? SpendControls.NONE
-            : controls.find(realm, card.cardholderId()).orElse(SpendControls.NONE);
-    List<Scope> scopes = new ArrayList<>();
-    scopes.add(
-        scope(
-            "card",
-            card.id(),
-            SpendControls.mostRestrictive(List.of(programLevel, cardLevel)),
-            now,
-            zone));
-    if (card.cardholderId() != null) {
-      scopes.add(scope("cardholder", card.cardholderId(), cardholderLevel, now, zone));
-    }
+    List<Scope> scopes = scopesFor(realm, card, program, now);
     DecisionCore.Inputs inputs =
         new DecisionCore.Inputs(
             core,
             state,
             new DecisionCore.Verification(cvvMatches, pin),
             conversion,
-            SpendControls.mostRestrictive(List.of(programLevel, cardLevel, cardholderLevel)),
+            SpendControls.mostRestrictive(scopes.stream().map(Scope::controls).toList()),
             scopes.stream().map(Scope::limits).toList(),
             account.availableMinor());
     Outcome outcome = DecisionCore.decide(inputs);

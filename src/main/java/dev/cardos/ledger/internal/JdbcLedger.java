@@ -381,23 +381,11 @@ class JdbcLedger implements Ledger {
   @Override
   public HoldResult increaseHold(Realm realm, String holdId, String operationId, long byMinor) {
     requirePositive(byMinor);
-    Optional<HoldResult> repeated = repeated(realm, holdId, operationId);
-    if (repeated.isPresent()) {
-      return repeated.get();
+    Target target = target(realm, holdId, operationId);
+    if (target.answer() != null) {
+      return target.answer();
     }
-    Optional<Hold> found = lockHold(realm, holdId);
-    if (found.isEmpty()) {
-      return new HoldResult.NotFound();
-    }
-    // A retry racing its original waited on the hold's lock: now the original is visible.
-    Optional<HoldResult> raced = repeated(realm, holdId, operationId);
-    if (raced.isPresent()) {
-      return raced.get();
-    }
-    Hold hold = found.get();
-    if (hold.status() != HoldStatus.ACTIVE) {
-      return new HoldResult.NotActive(hold);
-    }
+    Hold hold = target.hold();
     Locked account = lock(realm, List.of(hold.accountId())).get(hold.accountId());
     if (!account.covers(0, byMinor)) {
       return new HoldResult.InsufficientFunds(account.available());
@@ -417,23 +405,11 @@ class JdbcLedger implements Ledger {
   @Override
   public HoldResult releaseHold(Realm realm, String holdId, String operationId, long amountMinor) {
     requirePositive(amountMinor);
-    Optional<HoldResult> repeated = repeated(realm, holdId, operationId);
-    if (repeated.isPresent()) {
-      return repeated.get();
+    Target target = target(realm, holdId, operationId);
+    if (target.answer() != null) {
+      return target.answer();
     }
-    Optional<Hold> found = lockHold(realm, holdId);
-    if (found.isEmpty()) {
-      return new HoldResult.NotFound();
-    }
-    // A retry racing its original waited on the hold's lock: now the original is visible.
-    Optional<HoldResult> raced = repeated(realm, holdId, operationId);
-    if (raced.isPresent()) {
-      return raced.get();
-    }
-    Hold hold = found.get();
-    if (hold.status() != HoldStatus.ACTIVE) {
-      return new HoldResult.NotActive(hold);
-    }
+    Hold hold = target.hold();
     lock(realm, List.of(hold.accountId()));
     long released = Math.min(amountMinor, hold.amountMinor());
     long remaining = hold.amountMinor() - released;
@@ -458,23 +434,11 @@ class JdbcLedger implements Ledger {
       String counterAccountId,
       boolean finalCapture) {
     requirePositive(amountMinor);
-    Optional<HoldResult> repeated = repeated(realm, holdId, operationId);
-    if (repeated.isPresent()) {
-      return repeated.get();
+    Target target = target(realm, holdId, operationId);
+    if (target.answer() != null) {
+      return target.answer();
     }
-    Optional<Hold> found = lockHold(realm, holdId);
-    if (found.isEmpty()) {
-      return new HoldResult.NotFound();
-    }
-    // A retry racing its original waited on the hold's lock: now the original is visible.
-    Optional<HoldResult> raced = repeated(realm, holdId, operationId);
-    if (raced.isPresent()) {
-      return raced.get();
-    }
-    Hold hold = found.get();
-    if (hold.status() != HoldStatus.ACTIVE) {
-      return new HoldResult.NotActive(hold);
-    }
+    Hold hold = target.hold();
     Map<String, Locked> accounts = lock(realm, List.of(hold.accountId(), counterAccountId));
     Locked account = accounts.get(hold.accountId());
     if (!accounts.containsKey(counterAccountId)) {
@@ -560,6 +524,34 @@ class JdbcLedger implements Ledger {
         .param("id", holdId)
         .query(JdbcLedger::hold)
         .optional();
+  }
+
+  /** The locked, active hold an operation applies to; or the answer when it does not apply. */
+  private record Target(Hold hold, HoldResult answer) {}
+
+  /**
+   * Finds and locks the hold for an operation: a repeated operation id answers its first result, a
+   * missing hold {@code NotFound}, an ended one {@code NotActive}.
+   */
+  private Target target(Realm realm, String holdId, String operationId) {
+    Optional<HoldResult> repeated = repeated(realm, holdId, operationId);
+    if (repeated.isPresent()) {
+      return new Target(null, repeated.get());
+    }
+    Optional<Hold> found = lockHold(realm, holdId);
+    if (found.isEmpty()) {
+      return new Target(null, new HoldResult.NotFound());
+    }
+    // A retry racing its original waited on the hold's lock: now the original is visible.
+    Optional<HoldResult> raced = repeated(realm, holdId, operationId);
+    if (raced.isPresent()) {
+      return new Target(null, raced.get());
+    }
+    Hold hold = found.get();
+    if (hold.status() != HoldStatus.ACTIVE) {
+      return new Target(null, new HoldResult.NotActive(hold));
+    }
+    return new Target(hold, null);
   }
 
   private Optional<Hold> lockHold(Realm realm, String holdId) {
