@@ -62,7 +62,11 @@ public final class DecisionCore {
       Map<Window, String> windowKeys,
       Map<String, Used> usage) {}
 
-  /** Everything the decision reads. {@code conversion} is null when no rate converts. */
+  /**
+   * Everything the decision reads. {@code conversion} is null when no rate converts; {@code
+   * recentDeclines} counts the card's authorizations declined for a wrong CVV2 or expiry in the
+   * last {@link #RISK_WINDOW_MINUTES} minutes.
+   */
   public record Inputs(
       Request request,
       CardState card,
@@ -70,7 +74,16 @@ public final class DecisionCore {
       Conversion conversion,
       SpendControls merged,
       List<LimitScope> scopes,
-      long availableMinor) {}
+      long availableMinor,
+      int recentDeclines) {}
+
+  /**
+   * Risk rule: this many declines on a card within the window look like card testing (a fraudster
+   * probing stolen details), so further attempts are declined until the window passes.
+   */
+  public static final int RISK_DECLINES_MAX = 5;
+
+  public static final int RISK_WINDOW_MINUTES = 10;
 
   /** The outcome of checks 1 to 14. */
   public sealed interface Outcome {
@@ -229,7 +242,15 @@ public final class DecisionCore {
               + ", requested "
               + Currencies.format(amount, currency));
     }
-    // 14. Risk rules: none are configured yet beyond the checks above (see the issue notes).
+    // 14. Risk rules.
+    if (in.recentDeclines() >= RISK_DECLINES_MAX) {
+      return new Outcome.Decline(
+          DeclineReason.RISK_RULE,
+          in.recentDeclines()
+              + " attempts with a wrong CVV2 or expiry on this card in the last "
+              + RISK_WINDOW_MINUTES
+              + " minutes look like card testing");
+    }
     return new Outcome.Pass(amount);
   }
 

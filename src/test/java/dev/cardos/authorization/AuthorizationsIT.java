@@ -250,6 +250,49 @@ class AuthorizationsIT {
   }
 
   @Test
+  void fiveWrongCvv2sInTenMinutesLookLikeCardTestingAndDeclineEvenTheRightOne() {
+    TestCard card = issuer.b2cCard(10_000);
+    String cvv2 = issuer.sensitive(card.id()).get("cvv2").asString();
+    String wrong = "%03d".formatted((Integer.parseInt(cvv2) + 1) % 1000);
+    for (int i = 0; i < 4; i++) {
+      issuer.authorize(withExtra(card.id(), 500, ", \"cvv2\": \"" + wrong + "\""));
+    }
+    assertApproved(issuer.authorize(withExtra(card.id(), 500, ", \"cvv2\": \"" + cvv2 + "\"")));
+
+    issuer.authorize(withExtra(card.id(), 500, ", \"cvv2\": \"" + wrong + "\""));
+    JsonNode afterFive =
+        issuer.authorize(withExtra(card.id(), 500, ", \"cvv2\": \"" + cvv2 + "\""));
+
+    assertDeclined(afterFive, "risk_rule", "05", "card testing");
+  }
+
+  @Test
+  void authorizationsAreListedByTime() {
+    TestCard card = issuer.b2cCard(10_000);
+    JsonNode first = issuer.authorize(card.id(), 100);
+    JsonNode second = issuer.authorize(card.id(), 100);
+    String between = second.get("created_at").asString();
+
+    JsonNode before =
+        issuer.get("/v1/authorizations?card_id=" + card.id() + "&created_before=" + between).body();
+    JsonNode after =
+        issuer
+            .get(
+                "/v1/authorizations?card_id="
+                    + card.id()
+                    + "&created_after="
+                    + first.get("created_at").asString())
+            .body();
+
+    assertThat(before.get("data")).hasSize(1);
+    assertThat(before.get("data").get(0).get("id").asString())
+        .isEqualTo(first.get("id").asString());
+    assertThat(after.get("data")).hasSize(1);
+    assertThat(after.get("data").get(0).get("id").asString())
+        .isEqualTo(second.get("id").asString());
+  }
+
+  @Test
   void threeWrongPinsLockPinUseEvenForTheRightPin() {
     TestCard card = issuer.b2cCard(10_000);
     assertDeclined(

@@ -79,6 +79,7 @@ class DecisionCoreTest {
     Map<String, Used> otherCardUsage = new HashMap<>();
 
     long available = 100_000;
+    int recentDeclines = 0;
 
     Case with(UnaryOperator<Case> change) {
       return change.apply(this);
@@ -121,7 +122,8 @@ class DecisionCoreTest {
           convertible ? new Conversion(cardAmount == null ? amount : cardAmount, rate) : null,
           SpendControls.mostRestrictive(all),
           scopes,
-          available);
+          available,
+          recentDeclines);
     }
   }
 
@@ -404,7 +406,28 @@ class DecisionCoreTest {
               return c;
             },
             DeclineReason.INSUFFICIENT_FUNDS,
-            "Available 0.00 USD, requested 25.00 USD"));
+            "Available 0.00 USD, requested 25.00 USD"),
+        row(
+            "five wrong CVV2s or expiries on the card in the last ten minutes",
+            c -> {
+              c.recentDeclines = 5;
+              return c;
+            },
+            DeclineReason.RISK_RULE,
+            "5 attempts with a wrong CVV2 or expiry on this card in the last 10 minutes"));
+  }
+
+  @Test
+  void fourRecentDeclinesAreNotYetCardTesting() {
+    assertThat(
+            decide(
+                baseline()
+                    .with(
+                        c -> {
+                          c.recentDeclines = 4;
+                          return c;
+                        })))
+        .isEqualTo(new Outcome.Pass(2_500));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -428,7 +451,6 @@ class DecisionCoreTest {
     declines().forEach(a -> covered.add((DeclineReason) a.get()[2]));
     Set<DeclineReason> beyondTheCore =
         EnumSet.of(
-            DeclineReason.RISK_RULE,
             DeclineReason.WEBHOOK_DECLINED,
             DeclineReason.WEBHOOK_TIMEOUT,
             DeclineReason.WEBHOOK_ERROR);

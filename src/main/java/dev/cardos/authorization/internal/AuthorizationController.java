@@ -148,11 +148,20 @@ class AuthorizationController {
       @RequestParam(required = false) String status,
       @RequestParam(required = false) Boolean approved,
       @RequestParam(name = "decline_reason", required = false) String declineReason,
+      @RequestParam(name = "created_after", required = false)
+          @org.springframework.format.annotation.DateTimeFormat(
+              iso = org.springframework.format.annotation.DateTimeFormat.ISO.DATE_TIME)
+          java.time.Instant createdAfter,
+      @RequestParam(name = "created_before", required = false)
+          @org.springframework.format.annotation.DateTimeFormat(
+              iso = org.springframework.format.annotation.DateTimeFormat.ISO.DATE_TIME)
+          java.time.Instant createdBefore,
       @RequestParam(required = false) Integer limit,
       @RequestParam(name = "starting_after", required = false) String startingAfter) {
     return authorizations.list(
         realm,
-        new JdbcAuthorizations.Filter(cardId, cardholderId, status, approved, declineReason),
+        new JdbcAuthorizations.Filter(
+            cardId, cardholderId, status, approved, declineReason, createdAfter, createdBefore),
         PageRequest.of(limit, startingAfter, "auth_"));
   }
 }

@@ -185,7 +185,9 @@ class AuthorizationEngine {
             conversion,
             SpendControls.mostRestrictive(scopes.stream().map(Scope::controls).toList()),
             scopes.stream().map(Scope::limits).toList(),
-            account.availableMinor());
+            account.availableMinor(),
+            authorizations.recentDeclines(
+                card.id(), now.minus(Duration.ofMinutes(DecisionCore.RISK_WINDOW_MINUTES))));
     Outcome outcome = DecisionCore.decide(inputs);
     if (outcome instanceof Outcome.Decline declined) {
       return decline(realm, card, account, request, arrivalNanos, declined, conversion);

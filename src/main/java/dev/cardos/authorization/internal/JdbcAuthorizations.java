@@ -136,6 +136,23 @@ class JdbcAuthorizations {
         .optional();
   }
 
+  /**
+   * The card's authorizations declined for a wrong CVV2 or expiry since {@code since}: the
+   * signature of card testing, for the risk rule.
+   */
+  int recentDeclines(String cardId, java.time.Instant since) {
+    return jdbc.sql(
+            """
+            SELECT count(*) FROM authorizations
+            WHERE card_id = :card AND NOT approved AND created_at > :since
+              AND decline_reason IN ('invalid_cvv', 'expiry_mismatch')
+            """)
+        .param("card", cardId)
+        .param("since", Timestamps.sql(since))
+        .query(Integer.class)
+        .single();
+  }
+
   Optional<Authorization> byNetworkTransactionId(String networkTransactionId) {
     return jdbc.sql("SELECT * FROM authorizations WHERE network_transaction_id = :ntid")
         .param("ntid", networkTransactionId)
@@ -155,7 +172,13 @@ class JdbcAuthorizations {
 
   /** Filters for a list; null matches anything. */
   record Filter(
-      String cardId, String cardholderId, String status, Boolean approved, String declineReason) {}
+      String cardId,
+      String cardholderId,
+      String status,
+      Boolean approved,
+      String declineReason,
+      java.time.Instant createdAfter,
+      java.time.Instant createdBefore) {}
 
   Page<Authorization> list(Realm realm, Filter f, PageRequest page) {
     return Page.of(
@@ -168,6 +191,8 @@ class JdbcAuthorizations {
                   AND (CAST(:status AS text) IS NULL OR status = :status)
                   AND (CAST(:approved AS boolean) IS NULL OR approved = :approved)
                   AND (CAST(:reason AS text) IS NULL OR decline_reason = :reason)
+                  AND (CAST(:from AS timestamptz) IS NULL OR created_at > :from)
+                  AND (CAST(:to AS timestamptz) IS NULL OR created_at < :to)
                   AND (CAST(:after AS text) IS NULL OR id < :after)
                 ORDER BY id DESC LIMIT :n
                 """)
@@ -178,6 +203,8 @@ class JdbcAuthorizations {
             .param("status", f.status())
             .param("approved", f.approved())
             .param("reason", f.declineReason())
+            .param("from", Timestamps.sql(f.createdAfter()))
+            .param("to", Timestamps.sql(f.createdBefore()))
             .param("after", page.startingAfter())
             .param("n", page.fetchSize())
             .query(JdbcAuthorizations::map)
