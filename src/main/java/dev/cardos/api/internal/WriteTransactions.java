@@ -176,12 +176,16 @@ class WriteTransactions extends OncePerRequestFilter {
     buffered.copyBodyToResponse();
   }
 
-  /** Answers a write refused before it ran, and audits the refusal in its own transaction. */
+  /**
+   * Answers a write refused before it ran. The refusal is audited (in its own transaction) before
+   * the answer leaves, so a client that sees the answer also finds it in the audit log.
+   */
   private void refuse(
       Problem problem, HttpServletRequest request, HttpServletResponse response, Caller caller)
       throws IOException {
-    ProblemResponses.write(problem, request, response);
+    response.setStatus(problem.code().status());
     auditAlone(auditRecord(request, response, caller));
+    ProblemResponses.write(problem, request, response);
   }
 
   private void auditAlone(AuditRecord record) {
