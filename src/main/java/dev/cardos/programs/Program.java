@@ -32,7 +32,9 @@ public record Program(
     String webhookStandIn,
     String status,
     Instant createdAt,
-    String webhookSecretKeyId) {
+    String webhookSecretKeyId,
+    int disputeWindowDays,
+    boolean provisionalCredit) {
 
   public Program {
     markets = List.copyOf(markets);

@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("cardos.api")
 record ApiProperties(
-    @DefaultValue("24h") Duration idempotencyRetention, @DefaultValue("65536") int maxBodyBytes) {
+    @DefaultValue("24h") Duration idempotencyRetention, @DefaultValue("2000000") int maxBodyBytes) {
 
   ApiProperties {
     if (idempotencyRetention.compareTo(Duration.ofHours(24)) < 0) {

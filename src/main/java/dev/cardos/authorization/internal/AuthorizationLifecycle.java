@@ -52,7 +52,7 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 @Transactional
-class AuthorizationLifecycle {
+class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
 
   /** Clearing more than this share above the authorized amount is flagged for review. */
   static final BigDecimal OVER_CLEARING_TOLERANCE = new BigDecimal("0.10");
@@ -633,6 +633,26 @@ class AuthorizationLifecycle {
         .param("id", networkId)
         .query(AuthorizationLifecycle::transactionRow)
         .optional();
+  }
+
+  @Override
+  public Optional<Transaction> find(Realm realm, String transactionId) {
+    return findTransaction(realm, transactionId);
+  }
+
+  @Override
+  public long refunded(Realm realm, String authorizationId) {
+    return jdbc.sql(
+            """
+            SELECT coalesce(sum(card_amount), 0) FROM transactions
+            WHERE tenant_id = :tenant AND mode = :mode AND authorization_id = :auth
+              AND kind = 'refund'
+            """)
+        .param("tenant", realm.tenantId())
+        .param("mode", realm.mode().wire())
+        .param("auth", authorizationId)
+        .query(Long.class)
+        .single();
   }
 
   Optional<Transaction> findTransaction(Realm realm, String id) {

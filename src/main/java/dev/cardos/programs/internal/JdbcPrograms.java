@@ -111,10 +111,12 @@ class JdbcPrograms implements Programs {
                 default_controls, issuance_fee_virtual, issuance_fee_physical, fx_markup_bps,
                 validity_months, max_cards_per_cardholder, reveal_policy, renew_on_expiry,
                 hold_expiry_days, time_zone, webhook_url, webhook_budget_ms, webhook_stand_in,
-                status, created_at, webhook_secret_key_id)
+                status, created_at, webhook_secret_key_id, dispute_window_days,
+                provisional_credit)
             VALUES (:id, :tenant, :name, :bin, :kind, :currency, string_to_array(:markets, ','),
                 CAST(:controls AS jsonb), :feeVirtual, :feePhysical, :markup, :validity, :maxCards,
-                :reveal, :renew, :holdDays, :tz, :url, :budget, :standIn, :status, :at, :secret)
+                :reveal, :renew, :holdDays, :tz, :url, :budget, :standIn, :status, :at, :secret, :disputeDays,
+                :provisional)
             """)
         .param("id", p.id())
         .param("tenant", p.tenantId())
@@ -139,6 +141,8 @@ class JdbcPrograms implements Programs {
         .param("status", p.status())
         .param("at", Timestamps.sql(p.createdAt()))
         .param("secret", p.webhookSecretKeyId())
+        .param("disputeDays", p.disputeWindowDays())
+        .param("provisional", p.provisionalCredit())
         .update();
   }
 
@@ -214,7 +218,9 @@ class JdbcPrograms implements Programs {
         rs.getString("webhook_stand_in"),
         rs.getString("status"),
         Timestamps.instant(rs.getTimestamp("created_at")),
-        rs.getString("webhook_secret_key_id"));
+        rs.getString("webhook_secret_key_id"),
+        rs.getInt("dispute_window_days"),
+        rs.getBoolean("provisional_credit"));
   }
 
   private static List<String> array(ResultSet rs, String column) throws SQLException {

@@ -184,7 +184,9 @@ class ProgramAdminController {
       Boolean renewOnExpiry,
       @Min(1) @Max(31) Integer holdExpiryDays,
       @Size(max = 64) String timeZone,
-      @Valid DecisionWebhook decisionWebhook) {}
+      @Valid DecisionWebhook decisionWebhook,
+      @Min(1) @Max(540) Integer disputeWindowDays,
+      Boolean provisionalCredit) {}
 
   @PostMapping("/programs")
   @ResponseStatus(HttpStatus.CREATED)
@@ -243,7 +245,9 @@ class ProgramAdminController {
                 : webhook.standIn().name().toLowerCase(java.util.Locale.ROOT),
             "enabled",
             Timestamps.now(clock),
-            webhook == null ? null : keys.generate(KeyPurpose.WEBHOOK_SECRET));
+            webhook == null ? null : keys.generate(KeyPurpose.WEBHOOK_SECRET),
+            request.disputeWindowDays() == null ? 120 : request.disputeWindowDays(),
+            Boolean.TRUE.equals(request.provisionalCredit()));
     programs.insertProgram(program);
     return program;
   }
