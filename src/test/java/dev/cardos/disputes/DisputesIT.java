@@ -18,7 +18,6 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -452,9 +451,6 @@ class DisputesIT {
   }
 
   @Test
-  @Disabled(
-      "bug: DisputeService.open subtracts every refund of the authorization from each of its"
-          + " settlement transactions, so a refund is counted once per clearing")
   void refundOnAnAuthorizationClearedTwiceIsCountedOnceAgainstWhatCanBeDisputed() {
     FundedCard card = payments.card(FUNDS);
     String auth = payments.approve(card, 3_000).get("id").asString();

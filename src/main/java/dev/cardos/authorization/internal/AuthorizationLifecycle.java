@@ -641,6 +641,21 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
   }
 
   @Override
+  public long settled(Realm realm, String authorizationId) {
+    return jdbc.sql(
+            """
+            SELECT coalesce(sum(card_amount), 0) FROM transactions
+            WHERE tenant_id = :tenant AND mode = :mode AND authorization_id = :auth
+              AND kind <> 'refund'
+            """)
+        .param("tenant", realm.tenantId())
+        .param("mode", realm.mode().wire())
+        .param("auth", authorizationId)
+        .query(Long.class)
+        .single();
+  }
+
+  @Override
   public long refunded(Realm realm, String authorizationId) {
     return jdbc.sql(
             """

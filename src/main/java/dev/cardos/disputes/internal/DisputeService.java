@@ -133,23 +133,26 @@ class DisputeService {
               + program.disputeWindowDays()
               + " days)");
     }
-    // One dispute at a time per transaction, so two cannot together exceed what was settled.
+    // One dispute at a time per payment, so two cannot together exceed what was settled.
+    String lockKey = txn.authorizationId() != null ? txn.authorizationId() : transactionId;
     jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(:key))")
-        .param("key", "disputes:" + transactionId)
+        .param("key", "disputes:" + lockKey)
         .query((rs, row) -> 1)
         .list();
-    long disputed =
-        jdbc.sql(
-                """
-                SELECT coalesce(sum(amount), 0) FROM disputes
-                WHERE transaction_id = :txn AND status IN ('open', 'submitted', 'won')
-                """)
-            .param("txn", transactionId)
-            .query(Long.class)
-            .single();
-    long refunded =
-        txn.authorizationId() == null ? 0 : transactions.refunded(realm, txn.authorizationId());
-    long disputable = txn.cardAmount() - refunded - disputed;
+    long disputedHere = disputedSum("transaction_id", transactionId);
+    long disputable = txn.cardAmount() - disputedHere;
+    long refunded = 0;
+    if (txn.authorizationId() != null) {
+      // A refund and other disputes count against the payment as a whole, however many
+      // clearings it was settled in.
+      refunded = transactions.refunded(realm, txn.authorizationId());
+      long onPayment =
+          transactions.settled(realm, txn.authorizationId())
+              - refunded
+              - disputedSum("authorization_id", txn.authorizationId());
+      disputable = Math.min(disputable, onPayment);
+    }
+    long disputed = disputedHere;
     long value = amount == null ? disputable : amount;
     if (value <= 0 || value > disputable) {
       throw new Problem(
@@ -308,6 +311,16 @@ class DisputeService {
             .query(this::map)
             .list(),
         page);
+  }
+
+  private long disputedSum(String column, String id) {
+    return jdbc.sql(
+            "SELECT coalesce(sum(amount), 0) FROM disputes WHERE "
+                + column
+                + " = :id AND status IN ('open', 'submitted', 'won')")
+        .param("id", id)
+        .query(Long.class)
+        .single();
   }
 
   String accountOf(Realm realm, String disputeId) {
