@@ -145,11 +145,7 @@ class AuthorizationEngine {
             request.threeDs() == null ? DecisionCore.ThreeDs.NOT_ATTEMPTED : request.threeDs());
     if (card == null) {
       return decline(
-          null,
-          null,
-          null,
-          request,
-          arrivalNanos,
+          new Attempt(null, null, null, request, arrivalNanos, null, ids.next("auth_")),
           new Outcome.Decline(DeclineReason.CARD_NOT_FOUND, "No card has this number"),
           null);
     }
@@ -165,7 +161,10 @@ class AuthorizationEngine {
             range.features().contains("three_ds"));
     Optional<Outcome.Decline> unusable = DecisionCore.cardChecks(core, state);
     if (unusable.isPresent()) {
-      return decline(realm, card, account, request, arrivalNanos, unusable.get(), null);
+      return decline(
+          new Attempt(realm, card, account, request, arrivalNanos, null, ids.next("auth_")),
+          unusable.get(),
+          null);
     }
     // 4. Verify what was presented; only now, so a frozen card's PIN tries are not counted.
     Boolean cvvMatches =
@@ -190,10 +189,15 @@ class AuthorizationEngine {
                 card.id(), now.minus(Duration.ofMinutes(DecisionCore.RISK_WINDOW_MINUTES))));
     Outcome outcome = DecisionCore.decide(inputs);
     if (outcome instanceof Outcome.Decline declined) {
-      return decline(realm, card, account, request, arrivalNanos, declined, conversion);
+      return decline(
+          new Attempt(realm, card, account, request, arrivalNanos, conversion, ids.next("auth_")),
+          declined,
+          null);
     }
     long cardAmount = ((Outcome.Pass) outcome).cardAmount();
     String authorizationId = ids.next("auth_");
+    Attempt attempt =
+        new Attempt(realm, card, account, request, arrivalNanos, conversion, authorizationId);
     // 15. The tenant's decision webhook, with no connection or lock held.
     Verdict verdict =
         askTenant(
@@ -207,15 +211,7 @@ class AuthorizationEngine {
             inputs.merged());
     if (!verdict.approve()) {
       return decline(
-          realm,
-          card,
-          account,
-          request,
-          arrivalNanos,
-          new Outcome.Decline(verdict.reason(), verdict.explanation()),
-          conversion,
-          verdict,
-          authorizationId);
+          attempt, new Outcome.Decline(verdict.reason(), verdict.explanation()), verdict);
     }
     // 16. Hold and limits, atomically, with their final checks.
     Instant holdExpiry = now.plus(Duration.ofDays(program.holdExpiryDays()));
@@ -237,29 +233,17 @@ class AuthorizationEngine {
                     tx.setRollbackOnly();
                     return Optional.of(
                         declineRecord(
-                            realm,
-                            card,
-                            account,
-                            request,
-                            arrivalNanos,
+                            attempt,
                             new Outcome.Decline(
                                 reasonFor(scope, over.get()),
                                 "A concurrent authorization used the remaining limit"),
-                            conversion,
-                            verdict,
-                            authorizationId));
+                            verdict));
                   }
                 }
                 Authorization a =
                     record(
-                        realm,
-                        card,
-                        account,
-                        request,
-                        arrivalNanos,
-                        conversion,
+                        attempt,
                         verdict,
-                        authorizationId,
                         true,
                         "pending",
                         null,
@@ -289,11 +273,7 @@ class AuthorizationEngine {
     }
     Account now2 = ledger.find(realm, account.id()).orElseThrow();
     return decline(
-        realm,
-        card,
-        now2,
-        request,
-        arrivalNanos,
+        new Attempt(realm, card, now2, request, arrivalNanos, conversion, authorizationId),
         new Outcome.Decline(
             DeclineReason.INSUFFICIENT_FUNDS,
             "Available "
@@ -301,9 +281,7 @@ class AuthorizationEngine {
                     Math.max(0, now2.availableMinor()), now2.currency())
                 + ", requested "
                 + dev.cardos.shared.Currencies.format(cardAmount, now2.currency())),
-        conversion,
-        verdict,
-        authorizationId);
+        verdict);
   }
 
   /**
@@ -532,69 +510,31 @@ class AuthorizationEngine {
     };
   }
 
-  private Authorization decline(
+  /**
+   * One authorization being decided: what is known of it so far. Card and account are null when no
+   * card has the number; the conversion is null until the currency is converted.
+   */
+  private record Attempt(
       Realm realm,
       Card card,
       Account account,
       Request request,
       long arrivalNanos,
-      Outcome.Decline declined,
-      DecisionCore.Conversion conversion) {
-    return decline(
-        realm,
-        card,
-        account,
-        request,
-        arrivalNanos,
-        declined,
-        conversion,
-        new Verdict(false, declined.reason(), declined.explanation(), "internal", null, null, null),
-        ids.next("auth_"));
+      DecisionCore.Conversion conversion,
+      String authorizationId) {}
+
+  /** Stores a decline; {@code verdict} null means the internal checks decided. */
+  private Authorization decline(Attempt attempt, Outcome.Decline declined, Verdict verdict) {
+    return store(attempt.realm(), declineRecord(attempt, declined, verdict));
   }
 
-  private Authorization decline(
-      Realm realm,
-      Card card,
-      Account account,
-      Request request,
-      long arrivalNanos,
-      Outcome.Decline declined,
-      DecisionCore.Conversion conversion,
-      Verdict verdict,
-      String authorizationId) {
-    return store(
-        realm,
-        declineRecord(
-            realm,
-            card,
-            account,
-            request,
-            arrivalNanos,
-            declined,
-            conversion,
-            verdict,
-            authorizationId));
-  }
-
-  private Authorization declineRecord(
-      Realm realm,
-      Card card,
-      Account account,
-      Request request,
-      long arrivalNanos,
-      Outcome.Decline declined,
-      DecisionCore.Conversion conversion,
-      Verdict verdict,
-      String authorizationId) {
+  private Authorization declineRecord(Attempt attempt, Outcome.Decline declined, Verdict verdict) {
     return record(
-        realm,
-        card,
-        account,
-        request,
-        arrivalNanos,
-        conversion,
-        verdict,
-        authorizationId,
+        attempt,
+        verdict != null
+            ? verdict
+            : new Verdict(
+                false, declined.reason(), declined.explanation(), "internal", null, null, null),
         false,
         "declined",
         declined.reason().wire(),
@@ -621,20 +561,19 @@ class AuthorizationEngine {
   }
 
   private Authorization record(
-      Realm realm,
-      Card card,
-      Account account,
-      Request request,
-      long arrivalNanos,
-      DecisionCore.Conversion conversion,
+      Attempt attempt,
       Verdict verdict,
-      String id,
       boolean approved,
       String status,
       String reason,
       String code,
       String explanation,
       String holdId) {
+    Realm realm = attempt.realm();
+    Card card = attempt.card();
+    Account account = attempt.account();
+    Request request = attempt.request();
+    DecisionCore.Conversion conversion = attempt.conversion();
     Map<String, String> merchant = new LinkedHashMap<>();
     merchant.put("id", request.merchant().id());
     merchant.put("name", request.merchant().name());
@@ -642,7 +581,7 @@ class AuthorizationEngine {
     merchant.put("city", request.merchant().city());
     merchant.put("country", request.merchant().country());
     return new Authorization(
-        id,
+        attempt.authorizationId(),
         realm != null && realm.live(),
         card == null ? null : card.id(),
         card == null ? null : card.cardholderId(),
@@ -665,7 +604,7 @@ class AuthorizationEngine {
         verdict == null ? null : verdict.tenantReason(),
         verdict == null ? null : verdict.metadata(),
         holdId,
-        (int) ((System.nanoTime() - arrivalNanos) / 1_000_000),
+        (int) ((System.nanoTime() - attempt.arrivalNanos()) / 1_000_000),
         approved && conversion != null ? conversion.cardAmount() : 0,
         0,
         0,
