@@ -309,6 +309,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     Card card = cards.find(owner, auth.cardId()).orElseThrow();
     Transaction txn =
         insertTransaction(
+            txnId,
             owner,
             card,
             account,
@@ -321,11 +322,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
             merchantOf(auth),
             postingId,
             review);
-    outbox.append(owner, EventType.TRANSACTION_SETTLED, txn.id(), txn);
-    if (card.singleUse()) {
-      termination.terminate(owner, card.id(), "single-use card cleared");
-    }
-    return txn;
+    return settled(owner, card, txn);
   }
 
   /** A clearing with no authorization before it: posted as it comes, shortfall to suspense. */
@@ -341,7 +338,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
       return ownTransaction(owner, earlier.get());
     }
     Account account = ledger.find(owner, card.accountId()).orElseThrow();
-    long cardAmount = charge(owner, card, amount, currency, account.currency());
+    long cardAmount = inAccountCurrency(owner, card, amount, currency, account.currency(), true);
     Account settlement = ledger.systemAccount(owner, AccountKind.SETTLEMENT, account.currency());
     String txnId = ids.next("txn_");
     long fromAccount = Math.min(cardAmount, Math.max(0, account.availableMinor()));
@@ -366,6 +363,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     String postingId = post(owner, "force_post", txnId, legs);
     Transaction txn =
         insertTransaction(
+            txnId,
             owner,
             card,
             account,
@@ -378,11 +376,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
             merchantMap(merchant),
             postingId,
             review);
-    outbox.append(owner, EventType.TRANSACTION_SETTLED, txn.id(), txn);
-    if (card.singleUse()) {
-      termination.terminate(owner, card.id(), "single-use card cleared");
-    }
-    return txn;
+    return settled(owner, card, txn);
   }
 
   Transaction refund(
@@ -403,7 +397,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
           authorizations.lock(owner, originalAuthorizationKey).map(Authorization::id).orElse(null);
     }
     Account account = ledger.find(owner, card.accountId()).orElseThrow();
-    long cardAmount = convert(owner, card, amount, currency, account.currency());
+    long cardAmount = inAccountCurrency(owner, card, amount, currency, account.currency(), false);
     Account settlement = ledger.systemAccount(owner, AccountKind.SETTLEMENT, account.currency());
     String txnId = ids.next("txn_");
     String postingId =
@@ -414,6 +408,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
             List.of(Leg.debit(settlement.id(), cardAmount), Leg.credit(account.id(), cardAmount)));
     Transaction txn =
         insertTransaction(
+            txnId,
             owner,
             card,
             account,
@@ -459,6 +454,15 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** Announces a settlement; a single-use card ends after its first (SPEC §4). */
+  private Transaction settled(Realm owner, Card card, Transaction txn) {
+    outbox.append(owner, EventType.TRANSACTION_SETTLED, txn.id(), txn);
+    if (card.singleUse()) {
+      termination.terminate(owner, card.id(), "single-use card cleared");
+    }
+    return txn;
+  }
 
   /**
    * A repeated message's first answer. In test mode the tenant picks message ids, so one another
@@ -511,28 +515,19 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
         .longValueExact();
   }
 
-  /** What a card payment costs in the account currency: mid rate plus the program's markup. */
-  private long charge(Realm owner, Card card, long amount, String from, String to) {
+  /**
+   * An amount in the card's account currency at the operator's rate and the program's markup: a
+   * payment ({@code charge}) costs the rate plus the markup, a refund returns it less the markup.
+   */
+  private long inAccountCurrency(
+      Realm owner, Card card, long amount, String from, String to, boolean charge) {
     if (from.equals(to)) {
       return amount;
     }
-    Program program = programs.find(owner.tenantId(), card.programId()).orElseThrow();
-    return rates
-        .charge(amount, from, to, program.fxMarkupBps())
-        .map(ExchangeRates.Converted::amountMinor)
-        .orElseThrow(
-            () ->
-                new Problem(
-                    ProblemCode.FX_RATE_UNAVAILABLE, "No " + from + "/" + to + " rate is set"));
-  }
-
-  private long convert(Realm owner, Card card, long amount, String from, String to) {
-    if (from.equals(to)) {
-      return amount;
-    }
-    Program program = programs.find(owner.tenantId(), card.programId()).orElseThrow();
-    return rates
-        .convert(amount, from, to, program.fxMarkupBps())
+    int markupBps = programs.find(owner.tenantId(), card.programId()).orElseThrow().fxMarkupBps();
+    return (charge
+            ? rates.charge(amount, from, to, markupBps)
+            : rates.convert(amount, from, to, markupBps))
         .map(ExchangeRates.Converted::amountMinor)
         .orElseThrow(
             () ->
@@ -703,6 +698,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
   }
 
   private Transaction insertTransaction(
+      String id,
       Realm owner,
       Card card,
       Account account,
@@ -717,7 +713,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
       String review) {
     Transaction t =
         new Transaction(
-            ids.next("txn_"),
+            id,
             owner.live(),
             card.id(),
             card.cardholderId(),
