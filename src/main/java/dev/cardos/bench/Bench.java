@@ -191,21 +191,23 @@ public final class Bench {
                     s.cards, options.concurrency(), Duration.ofSeconds(options.warmupSeconds())));
           }
           long[] cpu = cluster.cpuNanos();
+          double[] commits = cluster.groupCommits(http);
           Load.Result closed =
               load.closedLoop(
                   s.cards, options.concurrency(), Duration.ofSeconds(options.seconds()));
           tally(closed);
           row(scenario, "closed loop, " + options.concurrency() + " clients", closed, pgbenchTps);
-          cpu(cluster, cpu, closed);
+          cpu(cluster, cpu, closed, commits, http);
           if (scenario.equals("spread")) {
             spreadRate = closed.perSecond();
             double rate = Math.max(1, Math.floor(closed.perSecond() / 2));
             cpu = cluster.cpuNanos();
+            commits = cluster.groupCommits(http);
             Load.Result open =
                 load.openLoop(s.cards, rate, Duration.ofSeconds(options.seconds()), 4_096);
             tally(open);
             row(scenario, String.format("open loop, %.0f/s", rate), open, pgbenchTps);
-            cpu(cluster, cpu, open);
+            cpu(cluster, cpu, open, commits, http);
           }
           List<String> checked = new ArrayList<>();
           List<String> broken =
@@ -266,8 +268,13 @@ public final class Bench {
   }
 
   /** CPU per answered request since {@code before}: CardOS's and PostgreSQL's. */
-  private void cpu(Cluster cluster, long[] before, Load.Result r) {
+  private void cpu(
+      Cluster cluster, long[] before, Load.Result r, double[] commitsBefore, HttpClient http) {
     long[] after = cluster.cpuNanos();
+    double[] commits = cluster.groupCommits(http);
+    double batches = commits[0] - commitsBefore[0];
+    double perCommit = batches > 0 ? (commits[1] - commitsBefore[1]) / batches : 0;
+    rows.getLast().put("decisions_per_commit", Math.round(perCommit * 10) / 10.0);
     long answered = Math.max(1, r.sent.sum() - r.errors.sum());
     double cardos = (after[0] - before[0]) / 1e6 / answered;
     double database = (after[1] - before[1]) / 1e6 / answered;
@@ -275,9 +282,10 @@ public final class Bench {
     rows.getLast().put("postgres_cpu_ms_per_auth", Math.round(database * 1000) / 1000.0);
     out.printf(
         Locale.ROOT,
-        "    CPU per authorization: CardOS %.2f ms, PostgreSQL %.2f ms%n",
+        "    CPU per authorization: CardOS %.2f ms, PostgreSQL %.2f ms; %.1f decisions per commit%n",
         cardos,
-        database);
+        database,
+        perCommit);
   }
 
   private void tally(Load.Result r) {
@@ -322,13 +330,15 @@ public final class Bench {
     out.println();
     out.println(
         "| scenario | mode | auth/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | declined"
-            + " | ratio to pgbench |");
-    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + " | ratio to pgbench | CPU ms/auth CardOS + PostgreSQL | decisions/commit |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|");
     for (Map<String, Object> r : rows) {
       Object ratio = r.get("ratio_to_pgbench");
+      long requests = ((Number) r.get("requests")).longValue();
+      long declined = ((Number) r.get("declined")).longValue();
       out.printf(
           Locale.ROOT,
-          "| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s |%n",
+          "| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f %% %s | %s | %s + %s | %s |%n",
           r.get("scenario"),
           r.get("mode"),
           r.get("per_second"),
@@ -337,8 +347,12 @@ public final class Bench {
           r.get("p99_ms"),
           r.get("p999_ms"),
           r.get("max_ms"),
+          100.0 * declined / Math.max(1, requests),
           r.get("declines"),
-          ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", (Double) ratio));
+          ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", (Double) ratio),
+          r.get("cardos_cpu_ms_per_auth"),
+          r.get("postgres_cpu_ms_per_auth"),
+          r.get("decisions_per_commit"));
     }
     if (pgbenchTps > 0) {
       out.printf(

@@ -189,6 +189,36 @@ final class Cluster implements AutoCloseable {
     return new long[] {nodes, database};
   }
 
+  /**
+   * The group commits so far, summed over the nodes from their Prometheus metrics: how many commits
+   * and how many decisions they carried.
+   */
+  double[] groupCommits(HttpClient http) {
+    double commits = 0;
+    double decisions = 0;
+    for (String url : nodeUrls) {
+      try {
+        String metrics =
+            http.send(
+                    HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (String line : metrics.split("\n")) {
+          if (line.startsWith("cardos_authorization_group_commit_batch_count")) {
+            commits += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          } else if (line.startsWith("cardos_authorization_group_commit_batch_sum")) {
+            decisions += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // metrics are a bonus; the run goes on without them
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return new double[] {commits, decisions};
+  }
+
   /** host, port and database name of the PostgreSQL for pgbench, from the JDBC URL. */
   String[] pgbenchTarget() {
     URI uri = URI.create(dbUrl.substring("jdbc:".length()));
