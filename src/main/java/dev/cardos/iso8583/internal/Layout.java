@@ -222,7 +222,7 @@ public final class Layout {
     }
     for (int number : present) {
       Field field = FIELDS.get(number);
-      String value = String.valueOf(m.getObjectValue(number));
+      String value = String.valueOf((Object) m.getObjectValue(number));
       if (field.kind() == Kind.LLVAR || field.kind() == Kind.LLLVAR) {
         if (value.length() > field.length()) {
           throw new Malformed("field " + number + " is longer than " + field.length());
@@ -293,7 +293,7 @@ public final class Layout {
     if (!m.hasField(number)) {
       return null;
     }
-    String value = String.valueOf(m.getObjectValue(number));
+    String value = String.valueOf((Object) m.getObjectValue(number));
     Field field = FIELDS.get(number);
     String trimmed = field != null && field.kind() == Kind.ALPHA ? value.strip() : value;
     return trimmed.isEmpty() ? null : trimmed;
@@ -454,7 +454,7 @@ public final class Layout {
       if (!m.hasField(field.number())) {
         continue;
       }
-      String value = String.valueOf(m.getObjectValue(field.number()));
+      String value = String.valueOf((Object) m.getObjectValue(field.number()));
       String shown;
       if (field.number() == PAN) {
         shown =
