@@ -150,14 +150,29 @@ class LayoutTest {
         "0999722440810000000",
         "0100F224408108E18000",
         "01007224408108E180001642424242",
-        "01000000000000000001",
-        "0100100000000000000000000000AB12",
-        "010040000000000000002142424242424242424242424"
+        "01000000000000000001"
       })
   void refusesMalformedMessagesWithoutQuotingThem(String wire) {
     assertThatThrownBy(() -> Layout.decode(wire.getBytes(StandardCharsets.US_ASCII)))
         .isInstanceOf(Layout.Malformed.class)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("4242"));
+  }
+
+  @Test
+  void lettersInANumericFieldOrAnOverlongFieldAreNamedButTheRestStaysReadable() throws Exception {
+    IsoMessage letters =
+        Layout.decode(
+            ("0100" + "3000000000000000" + "000000" + "00000000AB12")
+                .getBytes(StandardCharsets.US_ASCII));
+    assertThat(Layout.invalidFields(letters)).containsExactly(Layout.AMOUNT);
+    assertThat(Layout.text(letters, Layout.PROCESSING_CODE)).isEqualTo("000000");
+    IsoMessage overlong =
+        Layout.decode(
+            "010040000000000000002142424242424242424242424".getBytes(StandardCharsets.US_ASCII));
+    assertThat(Layout.invalidFields(overlong)).containsExactly(Layout.PAN);
+    assertThat(
+            Layout.invalidFields(Layout.decode(RECORDED_0100.getBytes(StandardCharsets.US_ASCII))))
+        .isEmpty();
   }
 
   @Test

@@ -186,8 +186,8 @@ public final class Layout {
   }
 
   /**
-   * Reads a message: MTI, hexadecimal bitmap(s), then the fields its bitmap names, each checked
-   * against its length and (numeric fields) its digits. Fields outside the layout are refused.
+   * Reads a message: MTI, hexadecimal bitmap(s), then the fields its bitmap names. Fields outside
+   * the layout are refused; the content of each field is checked by {@link #invalidFields}.
    */
   public static IsoMessage decode(byte[] frame) throws Malformed {
     Optional<Integer> type = peekType(frame);
@@ -220,19 +220,30 @@ public final class Layout {
     if (m == null) {
       throw new Malformed("the fields do not match the bitmap");
     }
-    for (int number : present) {
-      Field field = FIELDS.get(number);
-      String value = String.valueOf((Object) m.getObjectValue(number));
-      if (field.kind() == Kind.LLVAR || field.kind() == Kind.LLLVAR) {
-        if (value.length() > field.length()) {
-          throw new Malformed("field " + number + " is longer than " + field.length());
-        }
+    return m;
+  }
+
+  /**
+   * The fields of a decoded message whose content breaks the layout: a variable field over its
+   * maximum, a numeric field holding anything but digits. Such a request is answered with a format
+   * error; its other fields (the STAN, the terminal) are still good to echo.
+   */
+  public static List<Integer> invalidFields(IsoMessage m) {
+    List<Integer> invalid = new ArrayList<>();
+    for (Field field : FIELDS.values()) {
+      if (!m.hasField(field.number())) {
+        continue;
       }
-      if (field.digits() && !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-        throw new Malformed("field " + number + " must be digits");
+      String value = String.valueOf((Object) m.getObjectValue(field.number()));
+      boolean tooLong =
+          (field.kind() == Kind.LLVAR || field.kind() == Kind.LLLVAR)
+              && value.length() > field.length();
+      boolean notDigits = field.digits() && !value.chars().allMatch(c -> c >= '0' && c <= '9');
+      if (tooLong || notDigits) {
+        invalid.add(field.number());
       }
     }
-    return m;
+    return invalid;
   }
 
   private static boolean hex(byte[] b, int from, int to) {
@@ -281,7 +292,12 @@ public final class Layout {
       throw new IllegalArgumentException("field " + number + " longer than " + field.length());
     }
     switch (field.kind()) {
-      case NUMERIC -> m.setValue(number, value, IsoType.NUMERIC, field.length());
+      case NUMERIC ->
+          m.setValue(
+              number,
+              "0".repeat(field.length() - value.length()) + value,
+              IsoType.NUMERIC,
+              field.length());
       case ALPHA -> m.setValue(number, value, IsoType.ALPHA, field.length());
       case LLVAR -> m.setValue(number, value, IsoType.LLVAR, 0);
       case LLLVAR -> m.setValue(number, value, IsoType.LLLVAR, 0);

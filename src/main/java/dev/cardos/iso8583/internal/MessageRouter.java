@@ -69,14 +69,18 @@ public final class MessageRouter {
       return Optional.empty();
     }
     IsoMessage response = Layout.message(type + 0x10);
+    List<Integer> invalid = Layout.invalidFields(request);
     for (int number : ECHOED) {
       String value = Layout.text(request, number);
-      if (value != null) {
+      if (value != null && !invalid.contains(number)) {
         Layout.set(response, number, value);
       }
     }
     String code;
     try {
+      if (!invalid.isEmpty()) {
+        throw new Malformed("fields " + invalid + " break the layout");
+      }
       code =
           switch (type) {
             case 0x100 -> authorization(request, response, arrivalNanos, false);
