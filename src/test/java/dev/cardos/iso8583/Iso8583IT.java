@@ -27,6 +27,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,6 +42,7 @@ import tools.jackson.databind.JsonNode;
  * JSON network endpoints for a table of cases.
  */
 @ServerTest
+@ExtendWith(OutputCaptureExtension.class)
 class Iso8583IT {
 
   private static final Merchant SHOP =
@@ -368,6 +372,27 @@ class Iso8583IT {
     }
     IsoMessage echo = exchange(requests.networkManagement(client.nextStan(), clock, "301"));
     assertThat(code(echo)).isEqualTo("00");
+  }
+
+  @Test
+  void noCardNumberCvvOrPinBlockReachesTheLog(CapturedOutput output) throws Exception {
+    FundedCard card = payments.card(1_000);
+    Plastic p = plastic(card);
+    exchange(purchase(0x100, p, "00", 100));
+    IsoMessage withPin = purchase(0x100, p, "01", 100);
+    Layout.set(withPin, Layout.PIN_BLOCK, "0123456789ABCDEF");
+    exchange(withPin);
+    IsoMessage bad = purchase(0x100, p, "00", 100);
+    Layout.set(bad, Layout.MCC, "54A1");
+    exchange(bad);
+    byte[] whole = Layout.encode(purchase(0x100, p, "00", 100));
+    client.sendRaw(java.util.Arrays.copyOf(whole, whole.length - 10));
+    exchange(requests.networkManagement(client.nextStan(), clock, "301"));
+    assertThat(output.getAll())
+        .contains("iso8583")
+        .doesNotContain(p.pan())
+        .doesNotContain("0123456789ABCDEF")
+        .doesNotContain("92" + "%02d".formatted(p.cvv2().length()) + p.cvv2());
   }
 
   // ------------------------------------------------------------------ concurrency
