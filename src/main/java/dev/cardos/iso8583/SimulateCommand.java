@@ -211,7 +211,11 @@ public final class SimulateCommand {
         long amount = 100 + random.nextInt(10_000);
         int roll = random.nextInt(100);
         if (roll < 70) {
-          presentment("Purchase", 0x100, "00", amount, m);
+          Sent p = presentment("Purchase", 0x100, "00", amount, m);
+          // Most purchases settle in the next clearing file; the rest stay held until they expire.
+          if ("00".equals(p.code()) && networkKey != null && random.nextInt(4) > 0) {
+            clearing("Clearing file line", p, amount);
+          }
         } else if (roll < 85) {
           Sent p = presentment("Purchase", 0x100, "00", amount, m);
           if ("00".equals(p.code())) {

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -428,6 +428,70 @@ class Iso8583IT {
     assertThat(client.unmatched()).isZero();
     assertThat(payments.authorizationCount(card.id())).isEqualTo(1_000);
     payments.assertBalances(card, 1_000_000, held, 1_000_000 - held);
+  }
+
+  @Test
+  void severalConnectionsAreServedAtOnce() throws Exception {
+    FundedCard card = payments.card(100_000);
+    Plastic p = plastic(card);
+    List<Iso8583Client> clients = new ArrayList<>();
+    List<IsoMessage> sent = new ArrayList<>();
+    List<CompletableFuture<IsoMessage>> answers = new ArrayList<>();
+    try {
+      for (int c = 0; c < 4; c++) {
+        clients.add(Iso8583Client.connect("127.0.0.1", server.port(), Duration.ofSeconds(120)));
+      }
+      for (int i = 0; i < 200; i++) {
+        Iso8583Client on = clients.get(i % clients.size());
+        IsoMessage request =
+            requests.presentment(0x100, on.nextStan(), clock, p, "00", 10, "USD", SHOP);
+        // The same STAN on two connections is two messages: the acquirer differs per connection.
+        Layout.set(request, Layout.ACQUIRER, Integer.toString(1000 + i % clients.size()));
+        sent.add(request);
+        answers.add(on.send(request));
+      }
+      for (int i = 0; i < sent.size(); i++) {
+        IsoMessage response = answers.get(i).get();
+        assertThat(Layout.text(response, Layout.STAN))
+            .isEqualTo(Layout.text(sent.get(i), Layout.STAN));
+        assertThat(Layout.text(response, Layout.ACQUIRER))
+            .isEqualTo(Layout.text(sent.get(i), Layout.ACQUIRER));
+        assertThat(code(response)).isEqualTo("00");
+      }
+    } finally {
+      for (Iso8583Client c : clients) {
+        c.close();
+      }
+    }
+    payments.assertBalances(card, 100_000, 2_000, 98_000);
+  }
+
+  @Test
+  void anIdleConnectionIsClosedAfterItsTimeout() throws Exception {
+    Iso8583Server strict =
+        new Iso8583Server(new Iso8583Properties(0, "127.0.0.1", 4096, 10, 8, 1), network);
+    strict.start();
+    try (Iso8583Client idle =
+        Iso8583Client.connect("127.0.0.1", strict.port(), Duration.ofSeconds(30))) {
+      IsoMessage echo = idle.send(requests.networkManagement(idle.nextStan(), clock, "301")).get();
+      assertThat(code(echo)).isEqualTo("00");
+      assertThat(idle.awaitClosed(Duration.ofSeconds(60))).isTrue();
+    } finally {
+      strict.stop();
+    }
+  }
+
+  @Test
+  void anUnansweredRequestFailsWithATimeoutOnTheClient() throws Exception {
+    try (java.net.ServerSocket silent =
+            new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        Iso8583Client waiting =
+            Iso8583Client.connect("127.0.0.1", silent.getLocalPort(), Duration.ofMillis(200))) {
+      CompletableFuture<IsoMessage> answer =
+          waiting.send(requests.networkManagement(waiting.nextStan(), clock, "301"));
+      org.assertj.core.api.Assertions.assertThatThrownBy(answer::get)
+          .hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+    }
   }
 
   // ------------------------------------------------------------------ same as JSON
