@@ -57,8 +57,9 @@ public interface NetworkMessages {
   /**
    * An account verification ($0 authorization) or balance inquiry: checks 1 to 4 of SPEC §5 (the
    * card exists and is usable, the expiry matches, the CVV2 or PIN is right; a wrong PIN counts as
-   * a try), then answers with the card account's balances. Nothing is held and no authorization is
-   * stored.
+   * a try) and the card-testing risk rule, then answers with the card account's balances. Nothing
+   * is held. A failed check is stored as a declined authorization of amount 0 with its event (so
+   * wrong CVV2s count towards the risk rule); one that passes stores nothing.
    */
   CardCheck check(Presentment presentment);
 

@@ -175,10 +175,28 @@ class Iso8583IT {
     FundedCard card = payments.card(3_000);
     Plastic p = plastic(card);
     assertThat(code(exchange(purchase(0x100, p, "00", 0)))).isEqualTo("85");
+    assertThat(payments.authorizationCount(card.id())).as("a passed check stores nothing").isZero();
     Plastic wrongExpiry = new Plastic(p.pan(), "0101", p.cvv2());
-    assertThat(code(exchange(purchase(0x100, wrongExpiry, "00", 0)))).isEqualTo("54");
+    IsoMessage refused = purchase(0x100, wrongExpiry, "00", 0);
+    assertThat(code(exchange(refused))).isEqualTo("54");
+    assertThat(authorizationColumn("decline_reason", refused)).isEqualTo("expiry_mismatch");
     payments.assertBalances(card, 3_000, 0, 3_000);
-    assertThat(payments.authorizationCount(card.id())).isZero();
+  }
+
+  @Test
+  void verificationsProbingTheCvvTripTheRiskRule() throws Exception {
+    FundedCard card = payments.card(3_000);
+    Plastic p = plastic(card);
+    Plastic guess = new Plastic(p.pan(), p.expiryYymm(), p.cvv2().equals("000") ? "111" : "000");
+    for (int i = 0; i < 5; i++) {
+      assertThat(code(exchange(purchase(0x100, guess, "00", 0)))).isEqualTo("05");
+    }
+    IsoMessage right = purchase(0x100, p, "00", 0);
+    assertThat(code(exchange(right))).isEqualTo("05");
+    assertThat(authorizationColumn("decline_reason", right)).isEqualTo("risk_rule");
+    IsoMessage payment = purchase(0x100, p, "00", 100);
+    assertThat(code(exchange(payment))).isEqualTo("05");
+    assertThat(authorizationColumn("decline_reason", payment)).isEqualTo("risk_rule");
   }
 
   @Test

@@ -26,7 +26,6 @@ import dev.cardos.shared.Currencies;
 import dev.cardos.shared.Ids;
 import dev.cardos.shared.Problem;
 import dev.cardos.shared.ProblemCode;
-import dev.cardos.shared.Timestamps;
 import dev.cardos.tenancy.Realm;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -179,7 +178,7 @@ class EngineNetworkMessages implements NetworkMessages {
                             + Currencies.format(amountInCard - held, account.currency())
                             + " beyond the available balance is not held";
                 Authorization a =
-                    adviceRecord(
+                    authorizationRecord(
                         authorizationId,
                         realm,
                         card,
@@ -187,8 +186,9 @@ class EngineNetworkMessages implements NetworkMessages {
                         p,
                         amountInCard,
                         fxRate,
-                        held,
+                        null,
                         explanation,
+                        held,
                         now);
                 authorizations.insert(realm, a);
                 if (held > 0) {
@@ -224,16 +224,18 @@ class EngineNetworkMessages implements NetworkMessages {
     return 0;
   }
 
-  private Authorization adviceRecord(
+  /** An authorization row; card and account are null when no card has the number. */
+  private Authorization authorizationRecord(
       String id,
       Realm realm,
       Card card,
       Account account,
       Presentment p,
-      long cardAmount,
+      Long cardAmount,
       BigDecimal rate,
-      long held,
+      DeclineReason declined,
       String explanation,
+      long held,
       Instant now) {
     Map<String, String> merchant = new LinkedHashMap<>();
     merchant.put("id", p.merchant().id());
@@ -243,24 +245,24 @@ class EngineNetworkMessages implements NetworkMessages {
     merchant.put("country", p.merchant().country());
     return new Authorization(
         id,
-        realm.live(),
-        card.id(),
-        card.cardholderId(),
-        account.id(),
+        realm != null && realm.live(),
+        card == null ? null : card.id(),
+        card == null ? null : card.cardholderId(),
+        account == null ? null : account.id(),
         p.networkTransactionId(),
         p.amount(),
         p.currency(),
         cardAmount,
-        account.currency(),
+        account == null ? null : account.currency(),
         rate == null ? null : rate.toPlainString(),
         merchant,
         p.channel().wire(),
-        true,
-        "pending",
-        null,
-        "00",
+        declined == null,
+        declined == null ? "pending" : "declined",
+        declined == null ? null : declined.wire(),
+        declined == null ? "00" : declined.responseCode(),
         explanation,
-        "stand_in",
+        declined == null ? "stand_in" : "internal",
         null,
         null,
         null,
@@ -269,14 +271,14 @@ class EngineNetworkMessages implements NetworkMessages {
         held,
         0,
         0,
-        Timestamps.now(clock));
+        now.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
   }
 
   @Override
   public CardCheck check(Presentment p) {
     Optional<Cards.CardWithRealm> found = cards.findByPan(p.pan());
     if (found.isEmpty()) {
-      return new CardCheck(DeclineReason.CARD_NOT_FOUND, null, 0, 0);
+      return declinedCheck(null, null, null, p, DeclineReason.CARD_NOT_FOUND);
     }
     Realm realm = found.get().realm();
     Card card = found.get().card();
@@ -294,10 +296,10 @@ class EngineNetworkMessages implements NetworkMessages {
             card.status(), card.expMonth(), card.expYear(), account.currency(), false);
     Optional<DecisionCore.Outcome.Decline> unusable = DecisionCore.cardChecks(request, state);
     if (unusable.isPresent()) {
-      return new CardCheck(unusable.get().reason(), null, 0, 0);
+      return declinedCheck(realm, card, account, p, unusable.get().reason());
     }
     if (p.cvv2() != null && !security.verifyCvv2(realm, card.id(), p.cvv2())) {
-      return new CardCheck(DeclineReason.INVALID_CVV, null, 0, 0);
+      return declinedCheck(realm, card, account, p, DeclineReason.INVALID_CVV);
     }
     if (p.pinBlock() != null) {
       DeclineReason pin =
@@ -307,10 +309,52 @@ class EngineNetworkMessages implements NetworkMessages {
             case TRIES_EXCEEDED -> DeclineReason.PIN_TRIES_EXCEEDED;
           };
       if (pin != null) {
-        return new CardCheck(pin, null, 0, 0);
+        return declinedCheck(realm, card, account, p, pin);
       }
     }
+    // Zero-amount verifications are how stolen card details are tested: the same risk rule.
+    Instant now = clock.instant();
+    int recent =
+        authorizations.recentDeclines(
+            card.id(), now.minus(Duration.ofMinutes(DecisionCore.RISK_WINDOW_MINUTES)));
+    if (recent >= DecisionCore.RISK_DECLINES_MAX) {
+      return declinedCheck(realm, card, account, p, DeclineReason.RISK_RULE);
+    }
     return new CardCheck(null, account.currency(), account.ledgerMinor(), account.availableMinor());
+  }
+
+  /**
+   * A failed verification or inquiry is stored as a declined authorization of its amount (0), with
+   * its event, like every decline: support can see it, and wrong CVV2s and expiries count towards
+   * the card-testing risk rule. A repeat of the same message stores nothing more.
+   */
+  private CardCheck declinedCheck(
+      Realm realm, Card card, Account account, Presentment p, DeclineReason reason) {
+    Authorization declined =
+        authorizationRecord(
+            ids.next("auth_"),
+            realm,
+            card,
+            account,
+            p,
+            null,
+            null,
+            reason,
+            reason.meaning(),
+            0,
+            clock.instant());
+    try {
+      transactions.executeWithoutResult(
+          tx -> {
+            authorizations.insert(realm, declined);
+            if (realm != null) {
+              outbox.append(realm, EventType.AUTHORIZATION_DECLINED, declined.id(), declined);
+            }
+          });
+    } catch (org.springframework.dao.DuplicateKeyException repeated) {
+      // The same message again: its first decline stands.
+    }
+    return new CardCheck(reason, null, 0, 0);
   }
 
   @Override
