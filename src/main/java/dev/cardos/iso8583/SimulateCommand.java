@@ -1,11 +1,8 @@
 package dev.cardos.iso8583;
 
 import com.solab.iso8583.IsoMessage;
-import dev.cardos.iso8583.internal.Iso8583Client;
-import dev.cardos.iso8583.internal.Layout;
-import dev.cardos.iso8583.internal.NetworkRequests;
-import dev.cardos.iso8583.internal.NetworkRequests.Merchant;
-import dev.cardos.iso8583.internal.NetworkRequests.Plastic;
+import dev.cardos.iso8583.NetworkRequests.Merchant;
+import dev.cardos.iso8583.NetworkRequests.Plastic;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,6 +41,12 @@ public final class SimulateCommand {
 
   /** Run from the jar: {@code java -Dloader.main=dev.cardos.iso8583.SimulateCommand ...}. */
   public static void main(String[] args) {
+    // Outside Spring nothing configures logging: j8583 would log whole frames (card numbers) at
+    // the logging back end's default level.
+    if (org.slf4j.LoggerFactory.getLogger("com.solab.iso8583")
+        instanceof ch.qos.logback.classic.Logger j8583) {
+      j8583.setLevel(ch.qos.logback.classic.Level.OFF);
+    }
     System.exit(run(args, System.getenv(), System.out));
   }
 

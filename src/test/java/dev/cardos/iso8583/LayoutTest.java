@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.solab.iso8583.IsoMessage;
 import dev.cardos.iso8583.internal.Frames;
-import dev.cardos.iso8583.internal.Layout;
-import dev.cardos.iso8583.internal.NetworkRequests;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

@@ -2,6 +2,7 @@ package dev.cardos.iso8583.internal;
 
 import com.solab.iso8583.IsoMessage;
 import dev.cardos.authorization.NetworkMessages;
+import dev.cardos.iso8583.Layout;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;

@@ -1,4 +1,4 @@
-package dev.cardos.iso8583.internal;
+package dev.cardos.iso8583;
 
 import com.solab.iso8583.IsoMessage;
 import java.time.Instant;

@@ -1,6 +1,7 @@
-package dev.cardos.iso8583.internal;
+package dev.cardos.iso8583;
 
 import com.solab.iso8583.IsoMessage;
+import dev.cardos.iso8583.internal.Frames;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
