@@ -60,7 +60,8 @@ class Iso8583IT {
   void setUp() throws Exception {
     payments = new Payments(port, jdbc);
     api = payments.api;
-    server = new Iso8583Server(new Iso8583Properties(0, "127.0.0.1", 4096, 2000, 8, 60), network);
+    server =
+        new Iso8583Server(new Iso8583Properties(0, "127.0.0.1", 4096, 2000, 8, 60, 64), network);
     server.start();
     client = Iso8583Client.connect("127.0.0.1", server.port(), Duration.ofSeconds(120));
     // A fresh acquirer per test: its messages' network ids are its own.
@@ -484,7 +485,7 @@ class Iso8583IT {
   @Test
   void anIdleConnectionIsClosedAfterItsTimeout() throws Exception {
     Iso8583Server strict =
-        new Iso8583Server(new Iso8583Properties(0, "127.0.0.1", 4096, 10, 8, 1), network);
+        new Iso8583Server(new Iso8583Properties(0, "127.0.0.1", 4096, 10, 8, 1, 4), network);
     strict.start();
     try (Iso8583Client idle =
         Iso8583Client.connect("127.0.0.1", strict.port(), Duration.ofSeconds(30))) {

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectionsMax how many connections are served at once; more are closed on accept
  * @param idleTimeoutSeconds a connection with nothing to read for this long is closed (the network
  *     keeps it alive with 0800 echoes)
+ * @param workersMax how many messages, over all connections, are being decided at once; the rest
+ *     wait their turn, so a burst cannot exhaust the database pool
  */
 @ConfigurationProperties("cardos.iso8583")
 public record Iso8583Properties(
@@ -24,15 +26,19 @@ public record Iso8583Properties(
     @DefaultValue("4096") int frameBytesMax,
     @DefaultValue("2000") int inFlightPerConnectionMax,
     @DefaultValue("64") int connectionsMax,
-    @DefaultValue("300") int idleTimeoutSeconds) {
+    @DefaultValue("300") int idleTimeoutSeconds,
+    @DefaultValue("64") int workersMax) {
 
   public Iso8583Properties {
     if (frameBytesMax < 64 || frameBytesMax > 0xFFFF) {
       throw new IllegalArgumentException("cardos.iso8583.frame-bytes-max must be 64 to 65535");
     }
-    if (inFlightPerConnectionMax < 1 || connectionsMax < 1 || idleTimeoutSeconds < 1) {
+    if (inFlightPerConnectionMax < 1
+        || connectionsMax < 1
+        || idleTimeoutSeconds < 1
+        || workersMax < 1) {
       throw new IllegalArgumentException(
-          "cardos.iso8583 in-flight, connection and idle limits must be positive");
+          "cardos.iso8583 in-flight, connection, idle and worker limits must be positive");
     }
   }
 }

@@ -31,7 +31,8 @@ import org.springframework.stereotype.Component;
  * a virtual thread of its own, so many messages are in flight on one connection and each is
  * answered as soon as it is decided, in any order (the network matches answers by STAN and
  * terminal). Limits: frame size (a larger frame closes the connection: the stream is lost after
- * it), unanswered messages per connection (past it reading waits), connections, idle time.
+ * it), unanswered messages per connection (past it reading waits), messages being decided at once
+ * over all connections (the rest wait their turn), connections, idle time.
  *
  * <p>A frame that cannot be parsed at all is dropped with a log line naming its type and length
  * only; a parsed request with wrong fields is answered with DE39 30. Neither closes the connection.
@@ -44,6 +45,7 @@ public class Iso8583Server implements SmartLifecycle {
   private final Iso8583Properties properties;
   private final MessageRouter router;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final Semaphore workers;
   private final AtomicLong connectionIds = new AtomicLong();
   private volatile ServerSocket listener;
   private volatile boolean running;
@@ -51,6 +53,7 @@ public class Iso8583Server implements SmartLifecycle {
   public Iso8583Server(Iso8583Properties properties, NetworkMessages network) {
     this.properties = properties;
     this.router = new MessageRouter(network);
+    this.workers = new Semaphore(properties.workersMax(), true);
   }
 
   @Override
@@ -219,7 +222,13 @@ public class Iso8583Server implements SmartLifecycle {
             e.getMessage());
         return;
       }
-      Optional<IsoMessage> response = router.answer(request, arrival);
+      Optional<IsoMessage> response;
+      workers.acquireUninterruptibly();
+      try {
+        response = router.answer(request, arrival);
+      } finally {
+        workers.release();
+      }
       if (response.isEmpty()) {
         log.warn(
             "iso8583 connection {} ignored a response message {}",
