@@ -191,9 +191,8 @@ class EngineNetworkMessages implements NetworkMessages {
                         held,
                         now);
                 authorizations.insert(realm, a);
-                if (held > 0) {
-                  authorizations.markHeld(a.id(), holdExpiry, card.singleUse());
-                }
+                // Also without a hold: the expiry then closes an advice no clearing ever followed.
+                authorizations.markHeld(a.id(), holdExpiry, card.singleUse());
                 outbox.append(realm, EventType.AUTHORIZATION_APPROVED, a.id(), a);
                 return a;
               });
