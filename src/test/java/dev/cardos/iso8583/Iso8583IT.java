@@ -283,6 +283,26 @@ class Iso8583IT {
     IsoMessage reversal = requests.reversal(0x420, client.nextStan(), clock, advice, p, null);
     assertThat(code(exchange(reversal))).isEqualTo("00");
     assertThat(authorizationColumn("status", advice)).isEqualTo("reversed");
+    // Another on the same empty account, cleared: all of it is booked to suspense for review.
+    IsoMessage cleared = purchase(0x120, p, "00", 300);
+    assertThat(code(exchange(cleared))).isEqualTo("00");
+    JsonNode txn =
+        expect(
+                api.post(
+                    "/v1/network/clearings",
+                    payments.networkKey(),
+                    """
+                    {"network_transaction_id": "%s", "original_network_transaction_id": "%s",
+                     "amount": 300, "currency": "USD", "final_clearing": true}
+                    """
+                        .formatted(
+                            "clr-" + UUID.randomUUID(),
+                            NetworkRequests.networkTransactionId(cleared))),
+                200)
+            .body();
+    assertThat(txn.get("review_required").asBoolean()).isTrue();
+    assertThat(authorizationColumn("status", cleared)).isEqualTo("closed");
+    payments.assertBalances(card, 0, 0, 0);
   }
 
   @Test
