@@ -1,5 +1,6 @@
 package dev.cardos.bench;
 
+import dev.cardos.iso8583.Iso8583Client;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -52,6 +53,7 @@ public final class Bench {
       String dbUrl,
       boolean pgbench,
       boolean jfr,
+      boolean iso8583,
       Path results,
       Path jar) {
 
@@ -67,6 +69,7 @@ public final class Bench {
       String dbUrl = null;
       boolean pgbench = true;
       boolean jfr = false;
+      boolean iso8583 = false;
       Path results = Path.of("bench/results");
       Path jar = Path.of("target/cardos.jar");
       for (int i = 1; i < args.length; i++) {
@@ -82,6 +85,13 @@ public final class Bench {
           case "--db-url" -> dbUrl = args[++i];
           case "--no-pgbench" -> pgbench = false;
           case "--jfr" -> jfr = true;
+          case "--transport" -> {
+            String transport = args[++i];
+            if (!transport.equals("json") && !transport.equals("iso8583")) {
+              throw new IllegalArgumentException("--transport is json or iso8583");
+            }
+            iso8583 = transport.equals("iso8583");
+          }
           case "--results" -> results = Path.of(args[++i]);
           case "--jar" -> jar = Path.of(args[++i]);
           default -> {
@@ -91,6 +101,9 @@ public final class Bench {
             scenarios.add(a);
           }
         }
+      }
+      if (iso8583 && url != null) {
+        throw new IllegalArgumentException("--transport iso8583 needs the nodes the bench starts");
       }
       if (nodes < 1 || cards < 1 || hotCards < 1 || concurrency < 1 || seconds < 1) {
         throw new IllegalArgumentException("counts and durations must be positive");
@@ -107,6 +120,7 @@ public final class Bench {
           dbUrl,
           pgbench,
           jfr,
+          iso8583,
           results,
           jar);
     }
@@ -121,7 +135,7 @@ public final class Bench {
       out.println(
           "usage: cardos bench [spread|hot|webhook|slow-webhook ...] [--nodes N] [--cards N]"
               + " [--hot-cards N] [--concurrency N] [--duration S] [--warmup S] [--no-pgbench]"
-              + " [--jfr]"
+              + " [--jfr] [--transport json|iso8583]"
               + " [--url URL [--db-url JDBC]] [--results DIR]");
       return 2;
     }
@@ -150,17 +164,19 @@ public final class Bench {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
     out.printf(
-        "CardOS benchmark %s: %s, %d node(s), %d cores, concurrency %d, %d s per phase%n",
+        "CardOS benchmark %s: %s, %d node(s), %d cores, concurrency %d, %d s per phase, %s%n",
         stamp,
         String.join(" ", options.scenarios()),
         options.nodes(),
         Runtime.getRuntime().availableProcessors(),
         options.concurrency(),
-        options.seconds());
+        options.seconds(),
+        options.iso8583() ? "ISO 8583 over TCP" : "JSON over HTTP");
     try (Cluster cluster =
         options.url() != null
             ? Cluster.running(options.url(), options.dbUrl(), env)
-            : Cluster.start(work, options.nodes(), options.jar(), java, options.jfr())) {
+            : Cluster.start(
+                work, options.nodes(), options.jar(), java, options.jfr(), options.iso8583())) {
       out.println(
           "  CardOS at "
               + String.join(", ", cluster.nodeUrls)
@@ -169,7 +185,14 @@ public final class Bench {
                   : ""));
       Api api = new Api(http, cluster.nodeUrls.getFirst());
       Fleet fleet = Fleet.create(api, cluster.operatorKey);
-      Load load = new Load(http, cluster.nodeUrls, cluster.networkKey, "bench-" + stamp);
+      List<Iso8583Client> connections = new ArrayList<>();
+      for (int port : cluster.isoPorts) {
+        for (int c = 0; c < 2; c++) {
+          connections.add(Iso8583Client.connect("127.0.0.1", port, Duration.ofSeconds(10)));
+        }
+      }
+      Load load =
+          new Load(http, cluster.nodeUrls, cluster.networkKey, "bench-" + stamp, connections);
       double pgbenchTps = -1;
       if (options.pgbench() && cluster.dbUrl != null) {
         StringBuilder log = new StringBuilder();
@@ -381,6 +404,7 @@ public final class Bench {
     doc.put("cores", Runtime.getRuntime().availableProcessors());
     doc.put("nodes", options.nodes());
     doc.put("concurrency", options.concurrency());
+    doc.put("transport", options.iso8583() ? "iso8583" : "json");
     doc.put("seconds_per_phase", options.seconds());
     doc.put("pgbench_tps", pgbenchTps > 0 ? pgbenchTps : null);
     doc.put("results", rows);

@@ -38,6 +38,9 @@ final class Cluster implements AutoCloseable {
   final String dbUser;
   final String dbPassword;
 
+  /** The nodes' ISO 8583 ports (on localhost), when started with the interface on. */
+  final List<Integer> isoPorts = new ArrayList<>();
+
   private final EmbeddedPostgres postgres;
   private Path pgDir;
   private final List<Process> processes;
@@ -82,7 +85,8 @@ final class Cluster implements AutoCloseable {
   }
 
   /** A fresh durable PostgreSQL and {@code nodes} CardOS processes on it. */
-  static Cluster start(Path work, int nodes, Path jar, String java, boolean jfr) throws Exception {
+  static Cluster start(Path work, int nodes, Path jar, String java, boolean jfr, boolean iso8583)
+      throws Exception {
     Path pgDir = work.resolve("postgres");
     Files.createDirectories(pgDir);
     EmbeddedPostgres postgres =
@@ -136,6 +140,11 @@ final class Cluster implements AutoCloseable {
         env.put("CARDOS_OPERATOR_KEY", operator);
         env.put("CARDOS_NETWORK_KEY", network);
         env.put("CARDOS_MASTER_KEY", masterKey);
+        if (iso8583) {
+          int isoPort = freePort();
+          env.put("CARDOS_ISO8583_PORT", Integer.toString(isoPort));
+          cluster.isoPorts.add(isoPort);
+        }
         processes.add(pb.start());
         urls.add("http://localhost:" + port);
         // One at a time: the first applies the migrations.

@@ -1,5 +1,9 @@
 package dev.cardos.bench;
 
+import com.solab.iso8583.IsoMessage;
+import dev.cardos.iso8583.Iso8583Client;
+import dev.cardos.iso8583.Layout;
+import dev.cardos.iso8583.NetworkRequests;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,17 +36,35 @@ final class Load {
   private static final String[] MCCS = {"5411", "5812", "5999", "4111", "5541", "5732", "5912"};
   private static final String[] COUNTRIES = {"US", "US", "US", "US", "GB", "DE", "CA"};
   private static final AtomicLong SEQUENCE = new AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicInteger STANS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private final HttpClient http;
   private final List<URI> nodes;
   private final String networkKey;
   private final String runId;
+  private final List<Iso8583Client> iso;
+  private final NetworkRequests isoRequests;
 
-  Load(HttpClient http, List<String> nodeUrls, String networkKey, String runId) {
+  /** Over JSON ({@code iso} empty) or over ISO 8583 connections (one or more per node). */
+  Load(
+      HttpClient http,
+      List<String> nodeUrls,
+      String networkKey,
+      String runId,
+      List<Iso8583Client> iso) {
     this.http = http;
     this.nodes = nodeUrls.stream().map(u -> URI.create(u + "/v1/network/authorizations")).toList();
     this.networkKey = networkKey;
     this.runId = runId;
+    this.iso = iso;
+    // A network institution id of its own per run, so message ids never meet an earlier run's.
+    this.isoRequests =
+        new NetworkRequests(String.format("%06d", Math.floorMod(runId.hashCode(), 1_000_000)));
+  }
+
+  Load(HttpClient http, List<String> nodeUrls, String networkKey, String runId) {
+    this(http, nodeUrls, networkKey, runId, List.of());
   }
 
   /** What a phase saw. Amounts are minor units of USD, the only currency the fleet uses. */
@@ -145,6 +167,10 @@ final class Load {
       amount = Fleet.CARD_BALANCE + 1 + random.nextInt(100_000);
     }
     boolean online = random.nextBoolean();
+    if (!iso.isEmpty()) {
+      isoOne(card, amount, mcc, online, result, dueNanos);
+      return;
+    }
     String body =
         """
         {"network_transaction_id": "%s-%d", "pan": "%s", "expiry": "%s"%s,
@@ -191,6 +217,50 @@ final class Load {
       }
     } catch (IOException e) {
       error(result, e.getClass().getSimpleName(), amount);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      error(result, "interrupted", amount);
+    }
+  }
+
+  /** The same request as an ISO 8583 0100; DE39 "00" approves, any other code declines. */
+  private void isoOne(
+      Fleet.Card card, long amount, String mcc, boolean online, Result result, long dueNanos) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    Iso8583Client client = iso.get(random.nextInt(iso.size()));
+    int merchant = random.nextInt(5_000);
+    IsoMessage request =
+        isoRequests.presentment(
+            0x100,
+            // One STAN sequence for all connections: the network names a message by acquirer,
+            // transmission time and STAN, so two connections must never reuse one in a second.
+            String.format("%06d", STANS.updateAndGet(n -> n >= 999_999 ? 1 : n + 1)),
+            java.time.Instant.now(),
+            new NetworkRequests.Plastic(card.pan(), card.expiry(), online ? card.cvv2() : null),
+            "00",
+            amount,
+            "USD",
+            new NetworkRequests.Merchant(
+                String.format("M%05d", merchant),
+                "Merchant " + merchant,
+                mcc,
+                "Austin",
+                COUNTRIES[random.nextInt(COUNTRIES.length)],
+                String.format("T%07d", random.nextInt(10_000_000)),
+                online ? "59" : "00"));
+    result.sent.increment();
+    try {
+      IsoMessage answer = client.send(request).get();
+      result.latencyMicros.recordValue(Math.max(1, (System.nanoTime() - dueNanos) / 1_000));
+      String code = Layout.text(answer, Layout.RESPONSE_CODE);
+      if ("00".equals(code)) {
+        result.approved.increment();
+        result.approvedAmount.add(amount);
+      } else {
+        result.declines.computeIfAbsent("de39_" + code, k -> new LongAdder()).increment();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      error(result, e.getCause().getClass().getSimpleName(), amount);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       error(result, "interrupted", amount);
