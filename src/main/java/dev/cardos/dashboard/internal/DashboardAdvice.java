@@ -1,0 +1,85 @@
+package dev.cardos.dashboard.internal;
+
+import dev.cardos.shared.Problem;
+import dev.cardos.shared.ProblemCode;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/**
+ * Gives every dashboard page the signed-in user ({@code me}), and turns a refused action into an
+ * HTML page with the reason and the fields at fault, never a stack trace or a JSON problem. It is
+ * ordered before the API's problem handler and applies to dashboard controllers only.
+ */
+@ControllerAdvice(basePackageClasses = DashboardAdvice.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class DashboardAdvice {
+
+  private static final Logger log = LoggerFactory.getLogger(DashboardAdvice.class);
+
+  @ModelAttribute
+  void signedIn(HttpServletRequest request, Model model) {
+    Object who = request.getAttribute(SignedIn.ATTRIBUTE);
+    if (who != null) {
+      model.addAttribute("me", who);
+    }
+  }
+
+  @ExceptionHandler(Problem.class)
+  String problem(
+      Problem problem, HttpServletRequest request, HttpServletResponse response, Model model) {
+    return page(problem, request, response, model);
+  }
+
+  @ExceptionHandler({
+    MissingServletRequestParameterException.class,
+    MethodArgumentTypeMismatchException.class
+  })
+  String badParameter(
+      Exception e, HttpServletRequest request, HttpServletResponse response, Model model) {
+    return page(
+        new Problem(ProblemCode.INVALID_PARAMETER, "A form field is missing or has the wrong type"),
+        request,
+        response,
+        model);
+  }
+
+  @ExceptionHandler(Exception.class)
+  String unexpected(
+      Exception e, HttpServletRequest request, HttpServletResponse response, Model model) {
+    log.error("Dashboard request failed: {} {}", request.getMethod(), request.getRequestURI(), e);
+    return page(
+        new Problem(
+            ProblemCode.INTERNAL_ERROR, "Something went wrong on our side; nothing was changed."),
+        request,
+        response,
+        model);
+  }
+
+  private static String page(
+      Problem problem, HttpServletRequest request, HttpServletResponse response, Model model) {
+    signedInModel(request, model);
+    response.setStatus(problem.code().status());
+    model.addAttribute("status", problem.code().status());
+    model.addAttribute("title", problem.code().title());
+    model.addAttribute("detail", problem.detail());
+    model.addAttribute("fieldErrors", problem.fieldErrors());
+    return "dashboard/error";
+  }
+
+  private static void signedInModel(HttpServletRequest request, Model model) {
+    Object who = request.getAttribute(SignedIn.ATTRIBUTE);
+    if (who != null) {
+      model.addAttribute("me", who);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.cardos.dashboard.internal;
+
+import java.time.Instant;
+
+/** A person who signs in to the dashboard, in one tenant, with one role. Never their password. */
+record DashboardUser(
+    String id,
+    String tenantId,
+    String email,
+    String name,
+    Role role,
+    boolean totpEnabled,
+    int failedAttempts,
+    Instant lockedUntil,
+    Instant createdAt) {
+
+  boolean can(Permission permission) {
+    return role.allows(permission);
+  }
+
+  boolean lockedAt(Instant now) {
+    return lockedUntil != null && lockedUntil.isAfter(now);
+  }
+}
