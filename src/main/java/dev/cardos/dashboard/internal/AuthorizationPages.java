@@ -42,10 +42,10 @@ class AuthorizationPages {
   }
 
   /** One day's bar: approval rate in whole percent, and the counts behind it. */
-  record Day(LocalDate day, long total, long approved, int approvalPercent) {}
+  public record Day(LocalDate day, long total, long approved, int approvalPercent) {}
 
   /** One of the top decline reasons: its total and its count per day (oldest first). */
-  record ReasonSeries(String reason, String words, long total, List<Long> perDay) {}
+  public record ReasonSeries(String reason, String words, long total, List<Long> perDay) {}
 
   @GetMapping({"/dashboard", "/dashboard/overview"})
   String overview(HttpServletRequest request, Model model) {

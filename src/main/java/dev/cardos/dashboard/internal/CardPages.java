@@ -139,7 +139,7 @@ class CardPages {
   }
 
   /** One window's spend for the chart: used against the effective limit, in the card currency. */
-  record WindowSpend(String window, long used, Long limit, long count, int usedPercent) {}
+  public record WindowSpend(String window, long used, Long limit, long count, int usedPercent) {}
 
   @GetMapping("/dashboard/cards/{id}")
   String card(

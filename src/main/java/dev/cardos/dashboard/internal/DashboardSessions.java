@@ -46,7 +46,7 @@ class DashboardSessions {
   }
 
   /** A live session: whose it is and which mode's data it shows. */
-  record Session(String id, String userId, Mode mode, String pendingTotpKeyId) {}
+  public record Session(String id, String userId, Mode mode, String pendingTotpKeyId) {}
 
   /** Starts a session in test mode and returns the token for the cookie. */
   String start(String userId) {

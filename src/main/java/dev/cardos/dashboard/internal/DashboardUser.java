@@ -3,7 +3,7 @@ package dev.cardos.dashboard.internal;
 import java.time.Instant;
 
 /** A person who signs in to the dashboard, in one tenant, with one role. Never their password. */
-record DashboardUser(
+public record DashboardUser(
     String id,
     String tenantId,
     String email,

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * point), times in UTC, decline reasons in words. Templates call it as {@code @formats}.
  */
 @Component("formats")
-class Formats {
+public class Formats {
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
@@ -23,28 +23,28 @@ class Formats {
   private static final int MAJOR_DIGITS_MAX = 13;
 
   /** {@code 2550, "USD"} as {@code "25.50 USD"}. */
-  String money(long minor, String currency) {
+  public String money(long minor, String currency) {
     return currency == null ? Long.toString(minor) : Currencies.format(minor, currency);
   }
 
-  String money(Long minor, String currency) {
+  public String money(Long minor, String currency) {
     return minor == null ? "no limit" : money(minor.longValue(), currency);
   }
 
   /** Minor units as the plain decimal a form field shows: {@code 2550} as {@code 25.50}. */
-  String decimal(Long minor, String currency) {
+  public String decimal(Long minor, String currency) {
     if (minor == null) {
       return "";
     }
     return java.math.BigDecimal.valueOf(minor, Currencies.exponent(currency)).toPlainString();
   }
 
-  String time(Instant at) {
+  public String time(Instant at) {
     return at == null ? "" : TIME.format(at);
   }
 
   /** A decline reason's wire name in words ({@code card_frozen}: "The card is frozen"). */
-  String reason(String wire) {
+  public String reason(String wire) {
     if (wire == null) {
       return "";
     }

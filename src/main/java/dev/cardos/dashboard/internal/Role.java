@@ -11,7 +11,7 @@ import java.util.Set;
  * disputes and webhooks; finance funds, issues and changes limits; admins do everything, including
  * creating users and revealing card details where the program allows.
  */
-enum Role {
+public enum Role {
   ADMIN(EnumSet.allOf(Permission.class)),
   FINANCE(
       EnumSet.of(
@@ -37,7 +37,7 @@ enum Role {
     return permissions.contains(permission);
   }
 
-  String wire() {
+  public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }
 

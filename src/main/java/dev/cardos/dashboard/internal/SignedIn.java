@@ -11,20 +11,25 @@ import jakarta.servlet.http.HttpServletRequest;
  * carry. The realm is the user's tenant in the mode the session shows: every read and write of a
  * dashboard page takes it, so a page can never show another tenant's data.
  */
-record SignedIn(DashboardUser user, DashboardSessions.Session session, String csrfToken) {
+public record SignedIn(DashboardUser user, DashboardSessions.Session session, String csrfToken) {
 
   static final String ATTRIBUTE = SignedIn.class.getName();
 
-  Realm realm() {
+  public Realm realm() {
     return new Realm(user.tenantId(), session.mode());
   }
 
-  Mode mode() {
+  public Mode mode() {
     return session.mode();
   }
 
   boolean can(Permission permission) {
     return user.can(permission);
+  }
+
+  /** For templates: whether the user's role allows the named {@link Permission}. */
+  public boolean can(String permission) {
+    return user.can(Permission.valueOf(permission));
   }
 
   /** Refuses the action with a 403 unless the user's role allows it. */
