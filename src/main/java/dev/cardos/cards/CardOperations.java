@@ -32,6 +32,20 @@ public interface CardOperations {
    */
   String fund(Realm realm, String cardId, long amountMinor, String currency);
 
+  /**
+   * The card's number, CVV2 and expiry, for programs that reveal on demand (a 409 problem
+   * otherwise). The caller must audit the reveal.
+   */
+  RevealedCard reveal(Realm realm, String cardId);
+
+  /** Card details as revealed: never logged, stored or put in an event. */
+  record RevealedCard(String pan, String cvv2, int expMonth, int expYear) {
+    @Override
+    public String toString() {
+      return "RevealedCard[hidden]";
+    }
+  }
+
   /** The card's lifecycle history, newest first. */
   List<Transition> transitions(Realm realm, String cardId, int limitMax);
 

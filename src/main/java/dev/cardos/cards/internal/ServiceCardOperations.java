@@ -83,6 +83,12 @@ class ServiceCardOperations implements CardOperations {
   }
 
   @Override
+  public RevealedCard reveal(Realm realm, String cardId) {
+    CardService.Sensitive s = service.reveal(realm, cardId);
+    return new RevealedCard(s.pan(), s.cvv2(), s.expMonth(), s.expYear());
+  }
+
+  @Override
   public List<Transition> transitions(Realm realm, String cardId, int limitMax) {
     if (!cardExists(realm, cardId)) {
       throw Problem.notFound("card", cardId);

@@ -247,6 +247,23 @@ class CardPages {
     return "redirect:/dashboard/cards/" + id + "?notice=" + action;
   }
 
+  @PostMapping("/dashboard/cards/{id}/reveal")
+  String reveal(@PathVariable String id, HttpServletRequest request, Model model) {
+    SignedIn me = SignedIn.of(request);
+    me.require(Permission.REVEAL_CARDS);
+    Card card = cards.find(me.realm(), id).orElseThrow(() -> Problem.notFound("card", id));
+    CardOperations.RevealedCard revealed =
+        transactions.execute(
+            s -> {
+              CardOperations.RevealedCard r = operations.reveal(me.realm(), id);
+              audit.record(me, "reveal card details", id, 200, request);
+              return r;
+            });
+    model.addAttribute("card", card);
+    model.addAttribute("revealed", revealed);
+    return "dashboard/reveal";
+  }
+
   @PostMapping("/dashboard/cards/{id}/limits/review")
   String reviewLimits(
       @PathVariable String id,
