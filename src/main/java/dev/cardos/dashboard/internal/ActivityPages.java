@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /** Webhooks (endpoints, recent deliveries, redelivery) and disputes (list and details). */
 @Controller
-class ActivityPages {
+class ActivityPages implements DashboardPage {
 
   private static final int DELIVERIES = 50;
   private static final int DISPUTES = 100;

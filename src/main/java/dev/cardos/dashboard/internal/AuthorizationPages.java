@@ -27,7 +27,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  * filters: decision, reason, merchant, card and time.
  */
 @Controller
-class AuthorizationPages {
+class AuthorizationPages implements DashboardPage {
 
   private static final int DAYS = 14;
   private static final int TOP_REASONS = 5;

@@ -41,7 +41,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  * code) and is audited in the same transaction.
  */
 @Controller
-class CardPages {
+class CardPages implements DashboardPage {
 
   private static final int SEARCH_LIMIT = 50;
   private static final int RECENT_AUTHORIZATIONS = 20;

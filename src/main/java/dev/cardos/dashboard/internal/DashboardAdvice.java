@@ -20,7 +20,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
  * HTML page with the reason and the fields at fault, never a stack trace or a JSON problem. It is
  * ordered before the API's problem handler and applies to dashboard controllers only.
  */
-@ControllerAdvice(basePackageClasses = DashboardAdvice.class)
+@ControllerAdvice(assignableTypes = DashboardPage.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class DashboardAdvice {
 

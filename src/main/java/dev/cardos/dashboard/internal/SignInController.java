@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /** Signing in and out, and the switch between test and live data. */
 @Controller
-class SignInController {
+class SignInController implements DashboardPage {
 
   private static final Duration LOGIN_FORM_MAX_AGE = Duration.ofHours(1);
 

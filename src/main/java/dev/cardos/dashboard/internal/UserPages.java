@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  * up a TOTP second factor, which takes effect only once a code from the new secret is given.
  */
 @Controller
-class UserPages {
+class UserPages implements DashboardPage {
 
   private final DashboardUsers users;
   private final DashboardUserAccounts accounts;
