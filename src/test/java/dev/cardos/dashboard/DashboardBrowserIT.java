@@ -206,6 +206,22 @@ class DashboardBrowserIT {
                 .asLong())
         .isEqualTo(25_00);
 
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Unfreeze card")).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Confirm: unfreeze card"))
+        .click();
+    assertThat(page.locator("#card-status")).hasText("active");
+    expect(
+        payments.api.post(
+            "/v1/simulate/authorizations",
+            card.key(),
+            Payments.authorizationJson(card.id(), 30_00, "")),
+        201);
+    page.reload();
+    var overLimit = page.locator("#authorizations tbody tr").first();
+    assertThat(overLimit).containsText("transaction_limit_exceeded");
+    assertThat(overLimit).containsText("The amount exceeds the per-transaction limit");
+    assertThat(overLimit).containsText("Per-transaction limit 25.00 USD, requested 30.00 USD");
+
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Authorizations"))
         .first()
         .click();
@@ -230,6 +246,72 @@ class DashboardBrowserIT {
             .query(String.class)
             .list();
     assertThat(actions).contains("dashboard freeze card", "dashboard change card limits");
+  }
+
+  @Test
+  void supportSeesWebhookDeliveriesRedeliversAndReadsDisputes() {
+    FundedCard card = payments.card(100_00);
+    expect(
+        payments.api.post(
+            "/v1/webhook-endpoints",
+            card.key(),
+            "{\"url\": \"http://127.0.0.1:9/hooks\", \"event_types\": [\"card.frozen\"]}"),
+        201);
+    expect(payments.api.post("/v1/cards/" + card.id() + "/freeze", card.key(), null), 200);
+    expect(payments.api.post("/v1/cards/" + card.id() + "/unfreeze", card.key(), null), 200);
+    String authorization = payments.approve(card, 30_00).get("id").asString();
+    String transaction =
+        expect(
+                payments.api.post(
+                    "/v1/simulate/authorizations/" + authorization + "/clear", card.key(), null),
+                201)
+            .id();
+    String dispute =
+        expect(
+                payments.api.post(
+                    "/v1/disputes",
+                    card.key(),
+                    "{\"transaction_id\": \"%s\", \"reason\": \"fraud\", \"explanation\": \"I did not buy this\"}"
+                        .formatted(transaction)),
+                201)
+            .id();
+    expect(
+        payments.api.post(
+            "/v1/disputes/" + dispute + "/evidence",
+            card.key(),
+            "{\"text\": \"Cardholder was abroad that day\"}"),
+        201);
+
+    signIn(user(card, "support"));
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Webhooks")).click();
+    assertThat(page.locator("main")).containsText("http://127.0.0.1:9/hooks");
+    var delivery = page.locator("main table").nth(1).locator("tbody tr").first();
+    assertThat(delivery).containsText("card.frozen");
+    screenshot("webhooks");
+    String event =
+        jdbc.sql("SELECT id FROM events WHERE object_id = :card AND type = 'card.frozen'")
+            .param("card", card.id())
+            .query(String.class)
+            .single();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Redeliver event " + event))
+        .click();
+    assertThat(page.getByText("Event queued for redelivery.")).isVisible();
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM audit_log WHERE object_id = :e AND action = :a")
+                .param("e", event)
+                .param("a", "dashboard redeliver event")
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Disputes")).click();
+    assertThat(page.locator("main table")).containsText("fraud");
+    assertThat(page.locator("main table")).containsText("30.00 USD");
+    screenshot("disputes");
+    page.locator("main table tbody tr").first().getByRole(AriaRole.LINK).first().click();
+    assertThat(page.locator("main")).containsText("Cardholder was abroad that day");
+    assertThat(page.locator("main")).containsText("I did not buy this");
+    screenshot("dispute");
   }
 
   @Test
