@@ -1,19 +1,23 @@
 package dev.cardos.dashboard.internal;
 
+import dev.cardos.shared.Ids;
 import dev.cardos.shared.Problem;
 import dev.cardos.shared.ProblemCode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Gives every dashboard page the signed-in user ({@code me}), and turns a refused action into an
@@ -25,6 +29,14 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 class DashboardAdvice {
 
   private static final Logger log = LoggerFactory.getLogger(DashboardAdvice.class);
+
+  private final DashboardAudit audit;
+  private final TransactionTemplate transactions;
+
+  DashboardAdvice(DashboardAudit audit, TransactionTemplate transactions) {
+    this.audit = audit;
+    this.transactions = transactions;
+  }
 
   @ModelAttribute
   void signedIn(HttpServletRequest request, Model model) {
@@ -65,15 +77,40 @@ class DashboardAdvice {
         model);
   }
 
-  private static String page(
+  private String page(
       Problem problem, HttpServletRequest request, HttpServletResponse response, Model model) {
     signedInModel(request, model);
+    auditRefusal(problem, request);
     response.setStatus(problem.code().status());
     model.addAttribute("status", problem.code().status());
     model.addAttribute("title", problem.code().title());
     model.addAttribute("detail", problem.detail());
     model.addAttribute("fieldErrors", problem.fieldErrors());
     return "dashboard/error";
+  }
+
+  /**
+   * A refused action is audited too, as the API audits a refused write: in a transaction of its
+   * own, since the action's rolled back. Page views (GET) are not actions and are not audited.
+   */
+  private void auditRefusal(Problem problem, HttpServletRequest request) {
+    Object who = request.getAttribute(SignedIn.ATTRIBUTE);
+    if (!(who instanceof SignedIn signedIn) || "GET".equals(request.getMethod())) {
+      return;
+    }
+    String pattern = (String) request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+    @SuppressWarnings("unchecked")
+    Map<String, String> variables =
+        (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+    String id = variables == null ? null : variables.get("id");
+    transactions.executeWithoutResult(
+        s ->
+            audit.record(
+                signedIn,
+                "refused " + request.getMethod() + " " + (pattern != null ? pattern : "(unknown)"),
+                Ids.looksLikeId(id) ? id : null,
+                problem.code().status(),
+                request));
   }
 
   private static void signedInModel(HttpServletRequest request, Model model) {

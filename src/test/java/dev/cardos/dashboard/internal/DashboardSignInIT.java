@@ -290,6 +290,15 @@ class DashboardSignInIT {
                 .body()
                 .get("daily_limit"))
         .isNull();
+    assertThat(
+            jdbc.sql(
+                    "SELECT outcome FROM audit_log WHERE object_id = :card AND action = :a"
+                        + " ORDER BY id")
+                .param("card", card.id())
+                .param("a", "dashboard refused POST /dashboard/cards/{id}/limits")
+                .query(Integer.class)
+                .list())
+        .containsExactly(403, 400);
   }
 
   private static byte[] base32(String text) {
