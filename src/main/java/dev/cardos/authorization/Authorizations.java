@@ -18,6 +18,9 @@ public interface Authorizations {
   /** Authorizations matching every given criterion (null matches anything), newest first. */
   List<Authorization> search(Realm realm, Search search, int limitMax);
 
+  /** Posted transactions matching every given criterion (null matches anything), newest first. */
+  List<Transaction> transactions(Realm realm, TransactionSearch search, int limitMax);
+
   /**
    * Counts per UTC day in {@code [from, to)}, oldest first; days with no authorization are absent.
    */
@@ -37,6 +40,13 @@ public interface Authorizations {
       String merchant,
       Instant createdFrom,
       Instant createdTo) {}
+
+  /**
+   * Transaction criteria: {@code kind} is settlement, refund or force_post; {@code merchant} as in
+   * {@link Search}; times bound {@code created_at} as {@code [createdFrom, createdTo)}.
+   */
+  record TransactionSearch(
+      String cardId, String kind, String merchant, Instant createdFrom, Instant createdTo) {}
 
   /** How many authorizations a day had and how many were approved. */
   record DailyOutcome(LocalDate day, long total, long approved) {}

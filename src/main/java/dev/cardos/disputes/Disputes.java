@@ -17,6 +17,16 @@ public interface Disputes {
 
   Optional<DisputeSummary> find(Realm realm, String disputeId);
 
+  /**
+   * Adds text evidence (1 to 20,000 characters) while the dispute is open, as {@code POST
+   * /v1/disputes/{id}/evidence} does; a 409 problem once it is not. Runs in the caller's
+   * transaction.
+   */
+  DisputeSummary addText(Realm realm, String disputeId, String text);
+
+  /** Submits the dispute to the network, as {@code POST /v1/disputes/{id}/submit} does. */
+  DisputeSummary submit(Realm realm, String disputeId, String actor);
+
   /** The dispute's status changes, oldest first. */
   List<StatusChange> history(Realm realm, String disputeId);
 

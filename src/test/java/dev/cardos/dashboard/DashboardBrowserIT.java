@@ -312,6 +312,24 @@ class DashboardBrowserIT {
     assertThat(page.locator("main")).containsText("Cardholder was abroad that day");
     assertThat(page.locator("main")).containsText("I did not buy this");
     screenshot("dispute");
+    page.getByLabel("Add evidence (text)").fill("The receipt names another city");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add evidence")).click();
+    assertThat(page.getByText("Evidence added.")).isVisible();
+    assertThat(page.locator("main")).containsText("The receipt names another city");
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Submit to the network…"))
+        .click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Confirm: submit dispute"))
+        .click();
+    assertThat(page.getByText("Dispute submitted to the network.")).isVisible();
+    assertThat(expect(payments.api.get("/v1/disputes/" + dispute, card.key()), 200).text("status"))
+        .isEqualTo("submitted");
+
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Transactions")).click();
+    page.getByLabel("Kind").selectOption("settlement");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+    assertThat(page.locator("main table")).containsText(card.id());
+    assertThat(page.locator("main table")).containsText("30.00 USD");
+    screenshot("transactions");
   }
 
   @Test

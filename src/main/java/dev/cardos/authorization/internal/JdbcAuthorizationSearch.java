@@ -2,6 +2,8 @@ package dev.cardos.authorization.internal;
 
 import dev.cardos.authorization.Authorization;
 import dev.cardos.authorization.Authorizations;
+import dev.cardos.authorization.Transaction;
+import dev.cardos.authorization.Transactions;
 import dev.cardos.shared.Timestamps;
 import dev.cardos.tenancy.Realm;
 import java.time.Instant;
@@ -22,10 +24,13 @@ class JdbcAuthorizationSearch implements Authorizations {
 
   private final JdbcClient jdbc;
   private final JdbcAuthorizations authorizations;
+  private final Transactions transactions;
 
-  JdbcAuthorizationSearch(JdbcClient jdbc, JdbcAuthorizations authorizations) {
+  JdbcAuthorizationSearch(
+      JdbcClient jdbc, JdbcAuthorizations authorizations, Transactions transactions) {
     this.jdbc = jdbc;
     this.authorizations = authorizations;
+    this.transactions = transactions;
   }
 
   @Override
@@ -70,6 +75,45 @@ class JdbcAuthorizationSearch implements Authorizations {
         .map(id -> authorizations.find(realm, id).orElse(null))
         .filter(Objects::nonNull)
         .toList();
+  }
+
+  @Override
+  public List<Transaction> transactions(Realm realm, TransactionSearch s, int limitMax) {
+    String merchant = s.merchant() == null || s.merchant().isBlank() ? null : s.merchant().strip();
+    List<String> ids =
+        jdbc.sql(
+                """
+                SELECT id FROM transactions
+                WHERE tenant_id = :tenant AND mode = :mode
+                  AND (CAST(:card AS text) IS NULL OR card_id = :card)
+                  AND (CAST(:kind AS text) IS NULL OR kind = :kind)
+                  AND (CAST(:merchant AS text) IS NULL OR merchant_id = :merchant
+                       OR merchant_name ILIKE :like)
+                  AND (CAST(:from AS timestamptz) IS NULL OR created_at >= :from)
+                  AND (CAST(:to AS timestamptz) IS NULL OR created_at < :to)
+                ORDER BY id DESC LIMIT :n
+                """)
+            .param("tenant", realm.tenantId())
+            .param("mode", realm.mode().wire())
+            .param("card", s.cardId())
+            .param("kind", s.kind())
+            .param("merchant", merchant)
+            .param("like", like(merchant))
+            .param("from", Timestamps.sql(s.createdFrom()))
+            .param("to", Timestamps.sql(s.createdTo()))
+            .param("n", Math.clamp(limitMax, 1, LIMIT_MAX))
+            .query(String.class)
+            .list();
+    return ids.stream()
+        .map(id -> transactions.find(realm, id).orElse(null))
+        .filter(Objects::nonNull)
+        .toList();
+  }
+
+  private static String like(String text) {
+    return text == null
+        ? null
+        : "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
   }
 
   @Override

@@ -77,13 +77,58 @@ class ActivityPages implements DashboardPage {
     return "dashboard/disputes";
   }
 
+  @PostMapping("/dashboard/disputes/{id}/evidence")
+  String addEvidence(
+      @PathVariable String id,
+      @RequestParam(required = false) String text,
+      HttpServletRequest request) {
+    SignedIn me = SignedIn.of(request);
+    me.require(Permission.HANDLE_DISPUTES);
+    transactions.executeWithoutResult(
+        s -> {
+          disputes.addText(me.realm(), id, text);
+          audit.record(me, "add dispute evidence", id, 201, request);
+        });
+    return "redirect:/dashboard/disputes/" + id + "?notice=evidence";
+  }
+
+  @GetMapping("/dashboard/disputes/{id}/confirm-submit")
+  String confirmSubmit(@PathVariable String id, HttpServletRequest request, Model model) {
+    SignedIn me = SignedIn.of(request);
+    me.require(Permission.HANDLE_DISPUTES);
+    model.addAttribute(
+        "d", disputes.find(me.realm(), id).orElseThrow(() -> Problem.notFound("dispute", id)));
+    return "dashboard/confirm-dispute-submit";
+  }
+
+  @PostMapping("/dashboard/disputes/{id}/submit")
+  String submit(@PathVariable String id, HttpServletRequest request) {
+    SignedIn me = SignedIn.of(request);
+    me.require(Permission.HANDLE_DISPUTES);
+    transactions.executeWithoutResult(
+        s -> {
+          disputes.submit(me.realm(), id, me.user().id());
+          audit.record(me, "submit dispute", id, 200, request);
+        });
+    return "redirect:/dashboard/disputes/" + id + "?notice=submitted";
+  }
+
   @GetMapping("/dashboard/disputes/{id}")
-  String dispute(@PathVariable String id, HttpServletRequest request, Model model) {
+  String dispute(
+      @PathVariable String id,
+      @RequestParam(required = false) String notice,
+      HttpServletRequest request,
+      Model model) {
     SignedIn me = SignedIn.of(request);
     me.require(Permission.VIEW_TRANSACTIONS);
     model.addAttribute(
         "d", disputes.find(me.realm(), id).orElseThrow(() -> Problem.notFound("dispute", id)));
     model.addAttribute("history", disputes.history(me.realm(), id));
+    model.addAttribute(
+        "notice",
+        "evidence".equals(notice)
+            ? "Evidence added."
+            : "submitted".equals(notice) ? "Dispute submitted to the network." : null);
     return "dashboard/dispute";
   }
 }

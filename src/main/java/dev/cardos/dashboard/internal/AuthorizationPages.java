@@ -154,6 +154,46 @@ class AuthorizationPages implements DashboardPage {
     return "dashboard/authorizations";
   }
 
+  private static final List<String> TRANSACTION_KINDS =
+      List.of("settlement", "refund", "force_post");
+
+  @GetMapping("/dashboard/transactions")
+  String transactions(
+      @RequestParam(required = false) String kind,
+      @RequestParam(required = false) String merchant,
+      @RequestParam(name = "card_id", required = false) String cardId,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      HttpServletRequest request,
+      Model model) {
+    SignedIn me = SignedIn.of(request);
+    me.require(Permission.VIEW_TRANSACTIONS);
+    String k = CardPages.blankToNull(kind);
+    if (k != null && !TRANSACTION_KINDS.contains(k)) {
+      throw Problem.invalidField("kind", "must be settlement, refund or force_post");
+    }
+    String m = CardPages.blankToNull(merchant);
+    if (m != null) {
+      CardPages.limit(m, 100, "merchant");
+    }
+    String card =
+        CardPages.blankToNull(cardId) == null ? null : CardPages.required(cardId, "card_id");
+    model.addAttribute(
+        "transactions",
+        authorizations.transactions(
+            me.realm(),
+            new Authorizations.TransactionSearch(
+                card, k, m, day(from, "from", 0), day(to, "to", 1)),
+            LIST_LIMIT));
+    model.addAttribute("kinds", TRANSACTION_KINDS);
+    model.addAttribute("q_kind", kind);
+    model.addAttribute("q_merchant", merchant);
+    model.addAttribute("q_card", cardId);
+    model.addAttribute("q_from", from);
+    model.addAttribute("q_to", to);
+    return "dashboard/transactions";
+  }
+
   @GetMapping("/dashboard/authorizations/{id}")
   String one(@PathVariable String id, HttpServletRequest request, Model model) {
     SignedIn me = SignedIn.of(request);

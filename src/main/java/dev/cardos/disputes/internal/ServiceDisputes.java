@@ -2,6 +2,7 @@ package dev.cardos.disputes.internal;
 
 import dev.cardos.disputes.Disputes;
 import dev.cardos.shared.PageRequest;
+import dev.cardos.shared.Problem;
 import dev.cardos.shared.Timestamps;
 import dev.cardos.tenancy.Realm;
 import java.util.List;
@@ -14,6 +15,9 @@ import org.springframework.stereotype.Service;
 class ServiceDisputes implements Disputes {
 
   private static final int LIMIT_MAX = 100;
+
+  /** The API's limit on text evidence ({@code DisputeController.EvidenceInput}). */
+  private static final int TEXT_LENGTH_MAX = 20_000;
 
   private final DisputeService disputes;
   private final JdbcClient jdbc;
@@ -41,6 +45,19 @@ class ServiceDisputes implements Disputes {
   @Override
   public Optional<DisputeSummary> find(Realm realm, String disputeId) {
     return disputes.find(realm, disputeId).map(ServiceDisputes::summary);
+  }
+
+  @Override
+  public DisputeSummary addText(Realm realm, String disputeId, String text) {
+    if (text == null || text.isBlank() || text.length() > TEXT_LENGTH_MAX) {
+      throw Problem.invalidField("text", "must be 1 to " + TEXT_LENGTH_MAX + " characters");
+    }
+    return summary(disputes.addText(realm, disputeId, text));
+  }
+
+  @Override
+  public DisputeSummary submit(Realm realm, String disputeId, String actor) {
+    return summary(disputes.submit(realm, disputeId, actor));
   }
 
   @Override
