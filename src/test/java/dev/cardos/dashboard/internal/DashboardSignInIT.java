@@ -301,6 +301,54 @@ class DashboardSignInIT {
         .containsExactly(403, 400);
   }
 
+  @Test
+  void financeIssuesAndFundsACardEachConfirmedAndAudited() {
+    var setup = payments.fixtures.b2c("on_demand", "", 100_00);
+    FormClient finance = new FormClient(port);
+    finance.signIn(user(setup.tenant().id(), "finance"), PASSWORD, null);
+    String csrf = finance.get("/dashboard/cards/new").csrf();
+    Map<String, String> issue =
+        Map.of(
+            "_csrf",
+            csrf,
+            "program_id",
+            setup.programId(),
+            "cardholder_id",
+            setup.cardholderId(),
+            "label",
+            "Travel");
+    FormClient.Answer review = finance.post("/dashboard/cards/new/review", issue);
+    assertThat(review.status()).isEqualTo(200);
+    assertThat(review.body()).contains("Confirm: issue card");
+    FormClient.Answer issued = finance.post("/dashboard/cards/new", issue);
+    assertThat(issued.status()).isEqualTo(302);
+    String cardId = issued.location().replaceAll(".*/dashboard/cards/([^?]+).*", "$1");
+    var card = expect(payments.api.get("/v1/cards/" + cardId, setup.key()), 200);
+    assertThat(card.text("label")).isEqualTo("Travel");
+    assertThat(card.text("status")).isEqualTo("active");
+
+    FormClient.Answer fundReview =
+        finance.post(
+            "/dashboard/cards/" + cardId + "/fund/review",
+            Map.of("_csrf", csrf, "amount", "10.50"));
+    assertThat(fundReview.body()).contains("10.50 USD");
+    assertThat(payments.fixtures.available(setup.key(), card.text("account_id"))).isZero();
+    assertThat(
+            finance
+                .post(
+                    "/dashboard/cards/" + cardId + "/fund",
+                    Map.of("_csrf", csrf, "amount", "10.50"))
+                .status())
+        .isEqualTo(302);
+    assertThat(payments.fixtures.available(setup.key(), card.text("account_id"))).isEqualTo(10_50);
+    assertThat(
+            jdbc.sql("SELECT action FROM audit_log WHERE object_id = :card ORDER BY id")
+                .param("card", cardId)
+                .query(String.class)
+                .list())
+        .containsExactly("dashboard issue card", "dashboard fund card");
+  }
+
   private static byte[] base32(String text) {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
