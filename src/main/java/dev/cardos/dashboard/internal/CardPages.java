@@ -185,6 +185,11 @@ class CardPages implements DashboardPage {
       keys.add(w.key(now, zone));
     }
     Map<String, Controls.Used> used = controls.usage(card.id(), keys);
+    // A window with a limit is drawn against its limit; one without, against the largest use.
+    long usedMax = 1;
+    for (Controls.Used u : used.values()) {
+      usedMax = Math.max(usedMax, u.amount());
+    }
     List<WindowSpend> out = new ArrayList<>();
     for (Window w : Window.values()) {
       Controls.Used u = used.getOrDefault(w.key(now, zone), new Controls.Used(0, 0));
@@ -194,16 +199,30 @@ class CardPages implements DashboardPage {
               .map(SpendControls.WindowLimit::limit)
               .findFirst()
               .orElse(null);
-      // Whole percent for the chart; the divisor rounds up so that no product can overflow.
-      int percent =
-          limit == null || limit <= 0
-              ? 0
-              : u.amount() >= limit ? 100 : (int) Math.min(100, u.amount() / ((limit + 99) / 100));
+      long scale = limit == null || limit <= 0 ? usedMax : limit;
       out.add(
           new WindowSpend(
-              w.name().toLowerCase(Locale.ROOT), u.amount(), limit, u.count(), percent));
+              w.name().toLowerCase(Locale.ROOT),
+              u.amount(),
+              limit,
+              u.count(),
+              percent(u.amount(), scale)));
     }
     return out;
+  }
+
+  /** Whole percent of {@code scale} (positive), capped at 100, exact and without overflow. */
+  static int percent(long amount, long scale) {
+    if (amount >= scale) {
+      return 100;
+    }
+    if (amount <= 0) {
+      return 0;
+    }
+    // amount < scale, so amount * 100 fits whenever scale * 100 does.
+    return scale <= Long.MAX_VALUE / 100
+        ? (int) (amount * 100 / scale)
+        : (int) (amount / (scale / 100));
   }
 
   @GetMapping("/dashboard/cards/{id}/confirm/{action}")
