@@ -1,5 +1,6 @@
 package dev.cardos;
 
+import dev.cardos.bench.Bench;
 import dev.cardos.cards.KeysCommand;
 import dev.cardos.ledger.LedgerCommand;
 import org.springframework.boot.SpringApplication;
@@ -20,6 +21,9 @@ public class CardosApplication {
     }
     if (args.length > 0 && "keys".equals(args[0])) {
       System.exit(KeysCommand.run(args, System.getenv(), System.out));
+    }
+    if (args.length > 0 && "bench".equals(args[0])) {
+      System.exit(Bench.run(args, System.getenv(), System.out));
     }
     SpringApplication.run(CardosApplication.class, args);
   }

@@ -29,4 +29,10 @@ public interface CardSecurity {
 
   /** Whether {@code cvv2} is the card's CVV2 for its current expiry. */
   boolean verifyCvv2(Realm realm, String cardId, String cvv2);
+
+  /**
+   * Whether {@code cvv2} is the card's CVV2 for its current expiry, given the number the network
+   * presented (which found this card): no need to read and decrypt the stored number.
+   */
+  boolean verifyCvv2(Realm realm, Card card, Pan presented, String cvv2);
 }

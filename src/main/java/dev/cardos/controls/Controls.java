@@ -23,15 +23,36 @@ public interface Controls {
   /** Amount and count used per window key, for a subject. */
   Map<String, Used> usage(String subjectId, List<String> windowKeys);
 
+  /**
+   * Controls and usage of several subjects at once (one statement): for each subject that has
+   * controls or usage, its controls (NONE when it has none) and its usage in the given windows.
+   */
+  Map<String, Snapshot> snapshot(Realm realm, List<String> subjectIds, List<String> windowKeys);
+
+  /** One subject's controls and its usage per window key. */
+  record Snapshot(SpendControls controls, Map<String, Used> usage) {}
+
   /** What a subject has used in one window. */
   record Used(long amount, long count) {}
 
   /**
-   * Adds {@code amount} and one transaction to each window of the subject, but only if every window
-   * stays within its limits. Returns the charge that would break its limit (the caller's
-   * transaction must then roll back), or empty when all were added.
+   * Adds each charge's amount and one transaction to its window of the subject, in one statement
+   * whose row locks make check and add atomic against concurrent charges. Returns the first charge
+   * (by window key) that broke its limit, with what the window held before it; the caller's
+   * transaction (or savepoint) must then roll back, because the other charges were added. Empty
+   * when every window stayed within its limits.
    */
-  Optional<Charge> consume(String subjectId, List<Charge> charges);
+  Optional<Exceeded> consume(String subjectId, List<Charge> charges);
+
+  /** A charge that broke its window's limit, and the window's usage before the charge. */
+  record Exceeded(Charge charge, Used before) {
+
+    /** Whether the amount limit (rather than the count limit) was broken. */
+    public boolean amountOver() {
+      return charge.amountLimit() != null
+          && Math.addExact(before.amount(), charge.amount()) > charge.amountLimit();
+    }
+  }
 
   /** Takes {@code amount} back from each window (a reversal or refund); never below zero. */
   void release(String subjectId, List<String> windowKeys, long amount);

@@ -25,7 +25,11 @@ public interface Keys {
   static Keys open(org.springframework.jdbc.core.simple.JdbcClient jdbc, MasterKey master) {
     java.time.Clock clock = java.time.Clock.systemUTC();
     return new dev.cardos.keys.internal.WrappedKeys(
-        jdbc, master, new dev.cardos.shared.Ids(clock), clock);
+        jdbc,
+        master,
+        new dev.cardos.shared.Ids(clock),
+        clock,
+        org.springframework.transaction.support.TransactionOperations.withoutTransaction());
   }
 
   /** A key with its id. {@code toString} never shows the bytes. */

@@ -53,6 +53,15 @@ public interface Ledger {
   HoldResult placeHold(
       Realm realm, String holdId, String accountId, long amountMinor, Instant expiresAt);
 
+  /**
+   * Reserves {@code amountMinor} under a hold id never used before, in one statement: the account's
+   * row is updated only if it covers the amount, and the hold and its operation are inserted with
+   * it. For the authorization path, whose uniqueness (the network transaction id) is enforced in
+   * the same transaction; a reused hold id fails with a duplicate key instead of answering again.
+   */
+  HoldResult placeNewHold(
+      Realm realm, String holdId, String accountId, long amountMinor, Instant expiresAt);
+
   /** Raises an active hold (incremental authorization); idempotent by {@code operationId}. */
   HoldResult increaseHold(Realm realm, String holdId, String operationId, long byMinor);
 

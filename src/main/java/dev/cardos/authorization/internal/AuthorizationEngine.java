@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Orchestrates one authorization: read what the decision needs (no transaction), run the pure
@@ -58,10 +57,14 @@ class AuthorizationEngine {
   private final Keys keys;
   private final JdbcAuthorizations authorizations;
   private final Outbox outbox;
-  private final TransactionTemplate transactions;
+  private final GroupCommit writer;
   private final Ids ids;
   private final Clock clock;
   private final MeterRegistry metrics;
+
+  /** A program's default controls, parsed once: programs never change after creation. */
+  private final com.github.benmanes.caffeine.cache.Cache<String, SpendControls> programControls =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
 
   AuthorizationEngine(
       Cards cards,
@@ -74,7 +77,7 @@ class AuthorizationEngine {
       Keys keys,
       JdbcAuthorizations authorizations,
       Outbox outbox,
-      TransactionTemplate transactions,
+      GroupCommit writer,
       Ids ids,
       Clock clock,
       MeterRegistry metrics) {
@@ -88,7 +91,7 @@ class AuthorizationEngine {
     this.keys = keys;
     this.authorizations = authorizations;
     this.outbox = outbox;
-    this.transactions = transactions;
+    this.writer = writer;
     this.ids = ids;
     this.clock = clock;
     this.metrics = metrics;
@@ -168,7 +171,11 @@ class AuthorizationEngine {
     }
     // 4. Verify what was presented; only now, so a frozen card's PIN tries are not counted.
     Boolean cvvMatches =
-        request.cvv2() == null ? null : security.verifyCvv2(realm, card.id(), request.cvv2());
+        request.cvv2() == null
+            ? null
+            : request.pan() != null
+                ? security.verifyCvv2(realm, card, request.pan(), request.cvv2())
+                : security.verifyCvv2(realm, card.id(), request.cvv2());
     CardSecurity.PinCheck pin =
         request.pinBlock() == null
             ? null
@@ -213,75 +220,96 @@ class AuthorizationEngine {
       return decline(
           attempt, new Outcome.Decline(verdict.reason(), verdict.explanation()), verdict);
     }
-    // 16. Hold and limits, atomically, with their final checks.
+    // 16. Hold and limits, atomically, with their final checks, in the next group commit.
     Instant holdExpiry = now.plus(Duration.ofDays(program.holdExpiryDays()));
-    Optional<Authorization> approved;
+    Authorization answer;
     try {
-      approved =
-          transactions.execute(
-              tx -> {
-                HoldResult hold =
-                    ledger.placeHold(realm, authorizationId, account.id(), cardAmount, holdExpiry);
-                if (!(hold instanceof HoldResult.Done)) {
-                  tx.setRollbackOnly();
-                  return Optional.empty();
-                }
-                for (Scope scope : scopes) {
-                  Optional<Controls.Charge> over =
-                      controls.consume(scope.subjectId(), scope.charges(cardAmount));
-                  if (over.isPresent()) {
-                    tx.setRollbackOnly();
-                    return Optional.of(
-                        declineRecord(
-                            attempt,
-                            new Outcome.Decline(
-                                reasonFor(scope, over.get()),
-                                "A concurrent authorization used the remaining limit"),
-                            verdict));
-                  }
-                }
-                Authorization a =
-                    record(
-                        attempt,
-                        verdict,
-                        true,
-                        "pending",
-                        null,
-                        "00",
-                        verdict.explanation(),
-                        authorizationId);
-                authorizations.insert(realm, a);
-                authorizations.markHeld(a.id(), holdExpiry, card.singleUse());
-                outbox.append(realm, EventType.AUTHORIZATION_APPROVED, a.id(), a);
-                return Optional.of(a);
-              });
+      answer =
+          writer.write(
+              lockKey(card, account),
+              step -> approve(step, attempt, verdict, scopes, cardAmount, holdExpiry));
     } catch (org.springframework.dao.DuplicateKeyException repeated) {
       // The same network message arrived more than once at the same moment: the first answer
-      // stands, and this copy placed nothing (its transaction rolled back).
+      // stands, and this copy placed nothing (its writes were rolled back).
       return repeatOf(
           authorizations.byNetworkTransactionId(request.networkTransactionId()).orElseThrow(),
           request.realm());
     }
-    if (approved != null && approved.isPresent() && approved.get().approved()) {
-      count(approved.get());
-      return approved.get();
+    count(answer);
+    return answer;
+  }
+
+  /**
+   * The approval's writes: the hold (only if the account covers it, under its row lock), the limit
+   * windows (only if they stay within their limits), the authorization and its event. When a final
+   * check fails, everything so far is rolled back and the decline is written instead.
+   */
+  private Authorization approve(
+      GroupCommit.Step step,
+      Attempt attempt,
+      Verdict verdict,
+      List<Scope> scopes,
+      long cardAmount,
+      Instant holdExpiry) {
+    Realm realm = attempt.realm();
+    HoldResult hold =
+        ledger.placeNewHold(
+            realm, attempt.authorizationId(), attempt.account().id(), cardAmount, holdExpiry);
+    if (!(hold instanceof HoldResult.Done)) {
+      step.rollback();
+      long available =
+          hold instanceof HoldResult.InsufficientFunds f
+              ? f.availableMinor()
+              : attempt.account().availableMinor();
+      String currency = attempt.account().currency();
+      return insertDecline(
+          realm,
+          declineRecord(
+              attempt,
+              new Outcome.Decline(
+                  DeclineReason.INSUFFICIENT_FUNDS,
+                  "Available "
+                      + dev.cardos.shared.Currencies.format(Math.max(0, available), currency)
+                      + ", requested "
+                      + dev.cardos.shared.Currencies.format(cardAmount, currency)),
+              verdict));
     }
-    if (approved != null && approved.isPresent()) {
-      // A limit declined at the final check: the transaction rolled back; store the decline.
-      Authorization declined = approved.get();
-      return store(realm, declined);
+    for (Scope scope : scopes) {
+      Optional<Controls.Exceeded> over =
+          controls.consume(scope.subjectId(), scope.charges(cardAmount));
+      if (over.isPresent()) {
+        step.rollback();
+        return insertDecline(
+            realm,
+            declineRecord(
+                attempt,
+                new Outcome.Decline(
+                    reasonFor(scope, over.get()),
+                    "A concurrent authorization used the remaining limit"),
+                verdict));
+      }
     }
-    Account now2 = ledger.find(realm, account.id()).orElseThrow();
-    return decline(
-        new Attempt(realm, card, now2, request, arrivalNanos, conversion, authorizationId),
-        new Outcome.Decline(
-            DeclineReason.INSUFFICIENT_FUNDS,
-            "Available "
-                + dev.cardos.shared.Currencies.format(
-                    Math.max(0, now2.availableMinor()), now2.currency())
-                + ", requested "
-                + dev.cardos.shared.Currencies.format(cardAmount, now2.currency())),
-        verdict);
+    Authorization a =
+        record(
+            attempt,
+            verdict,
+            true,
+            "pending",
+            null,
+            "00",
+            verdict.explanation(),
+            attempt.authorizationId());
+    authorizations.insert(realm, a, holdExpiry, attempt.card().singleUse());
+    outbox.append(realm, EventType.AUTHORIZATION_APPROVED, a.id(), a);
+    return a;
+  }
+
+  /**
+   * What a decision's writes lock: a b2c card's rows all belong to its cardholder (the card's own
+   * account and usage, the cardholder's usage); a b2b card's account is shared by the business.
+   */
+  private static String lockKey(Card card, Account account) {
+    return card.cardholderId() != null ? card.cardholderId() : account.id();
   }
 
   /**
@@ -328,52 +356,52 @@ class AuthorizationEngine {
     }
   }
 
-  /** The card's and cardholder's limit scopes at {@code at}, as an approval charges them. */
+  /**
+   * The card's and cardholder's limit scopes at {@code at}, as an approval charges them: their
+   * controls and usage read in one statement.
+   */
   List<Scope> scopesFor(Realm realm, Card card, Program program, Instant at) {
     ZoneId zone = ZoneId.of(program.timeZone());
-    SpendControls programLevel = Controls.fromProgram(program.defaultControls());
-    SpendControls cardLevel = controls.find(realm, card.id()).orElse(SpendControls.NONE);
+    SpendControls programLevel =
+        programControls.get(program.id(), id -> Controls.fromProgram(program.defaultControls()));
+    Map<Window, String> keys = new EnumMap<>(Window.class);
+    for (Window w : Window.values()) {
+      keys.put(w, w.key(at, zone));
+    }
+    List<String> subjects =
+        card.cardholderId() == null ? List.of(card.id()) : List.of(card.id(), card.cardholderId());
+    Map<String, Controls.Snapshot> read =
+        controls.snapshot(realm, subjects, List.copyOf(keys.values()));
     List<Scope> scopes = new ArrayList<>();
+    Controls.Snapshot cardLevel = read.get(card.id());
     scopes.add(
         scope(
             "card",
             card.id(),
-            SpendControls.mostRestrictive(List.of(programLevel, cardLevel)),
-            at,
-            zone));
+            SpendControls.mostRestrictive(List.of(programLevel, cardLevel.controls())),
+            keys,
+            cardLevel.usage()));
     if (card.cardholderId() != null) {
-      scopes.add(
-          scope(
-              "cardholder",
-              card.cardholderId(),
-              controls.find(realm, card.cardholderId()).orElse(SpendControls.NONE),
-              at,
-              zone));
+      Controls.Snapshot holder = read.get(card.cardholderId());
+      scopes.add(scope("cardholder", card.cardholderId(), holder.controls(), keys, holder.usage()));
     }
     return scopes;
   }
 
-  private Scope scope(String label, String subjectId, SpendControls c, Instant now, ZoneId zone) {
-    Map<Window, String> keys = new EnumMap<>(Window.class);
-    for (Window w : Window.values()) {
-      keys.put(w, w.key(now, zone));
-    }
-    Map<String, Controls.Used> usage = controls.usage(subjectId, List.copyOf(keys.values()));
+  private static Scope scope(
+      String label,
+      String subjectId,
+      SpendControls c,
+      Map<Window, String> keys,
+      Map<String, Controls.Used> usage) {
     return new Scope(subjectId, new DecisionCore.LimitScope(label, c, keys, usage), keys, c);
   }
 
   /** Which limit refused a charge: the amount, or the count, of its window. */
-  DeclineReason reasonFor(Scope scope, Controls.Charge over) {
-    Controls.Used used =
-        controls
-            .usage(scope.subjectId(), List.of(over.windowKey()))
-            .getOrDefault(over.windowKey(), new Controls.Used(0, 0));
-    boolean amountOver =
-        over.amountLimit() != null
-            && Math.addExact(used.amount(), over.amount()) > over.amountLimit();
-    if (amountOver) {
+  DeclineReason reasonFor(Scope scope, Controls.Exceeded over) {
+    if (over.amountOver()) {
       for (Map.Entry<Window, String> e : scope.windowKeys().entrySet()) {
-        if (e.getValue().equals(over.windowKey())) {
+        if (e.getValue().equals(over.charge().windowKey())) {
           return DecisionCore.windowReason(e.getKey());
         }
       }
@@ -544,19 +572,25 @@ class AuthorizationEngine {
   }
 
   private Authorization store(Realm realm, Authorization declined) {
+    String lockKey =
+        declined.cardholderId() != null ? declined.cardholderId() : declined.accountId();
+    Authorization stored;
     try {
-      transactions.executeWithoutResult(
-          tx -> {
-            authorizations.insert(realm, declined);
-            if (realm != null) {
-              outbox.append(realm, EventType.AUTHORIZATION_DECLINED, declined.id(), declined);
-            }
-          });
+      stored = writer.write(lockKey, step -> insertDecline(realm, declined));
     } catch (org.springframework.dao.DuplicateKeyException repeated) {
       // The same network message arrived twice at once: the first answer stands.
       return authorizations.byNetworkTransactionId(declined.networkTransactionId()).orElseThrow();
     }
-    count(declined);
+    count(stored);
+    return stored;
+  }
+
+  /** Writes a decline and, when the card is known, its event; in the caller's transaction. */
+  private Authorization insertDecline(Realm realm, Authorization declined) {
+    authorizations.insert(realm, declined, null, false);
+    if (realm != null) {
+      outbox.append(realm, EventType.AUTHORIZATION_DECLINED, declined.id(), declined);
+    }
     return declined;
   }
 

@@ -128,7 +128,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     Program program = programs.find(owner.tenantId(), card.programId()).orElseThrow();
     for (AuthorizationEngine.Scope scope :
         engine.scopesFor(owner, card, program, auth.createdAt())) {
-      Optional<Controls.Charge> over =
+      Optional<Controls.Exceeded> over =
           controls.consume(scope.subjectId(), scope.charges(cardAmount));
       if (over.isPresent()) {
         throw new Declined(engine.reasonFor(scope, over.get()));

@@ -30,7 +30,11 @@ class JdbcAuthorizations {
     this.jdbc = jdbc;
   }
 
-  void insert(Realm realm, Authorization a) {
+  /**
+   * Stores an authorization; an approval carries when its hold expires and whether its card is
+   * single-use (both null/false for a decline).
+   */
+  void insert(Realm realm, Authorization a, java.time.Instant holdExpiresAt, boolean singleUse) {
     Map<String, Object> p = new HashMap<>();
     p.put("id", a.id());
     p.put("tenant", realm == null ? null : realm.tenantId());
@@ -65,6 +69,8 @@ class JdbcAuthorizations {
     p.put("latency", a.decisionLatencyMs());
     p.put("held", a.heldAmount());
     p.put("at", Timestamps.sql(a.createdAt()));
+    p.put("holdExpires", holdExpiresAt == null ? null : Timestamps.sql(holdExpiresAt));
+    p.put("singleUse", singleUse);
     jdbc.sql(
             """
             INSERT INTO authorizations (id, tenant_id, mode, card_id, cardholder_id, account_id,
@@ -72,22 +78,16 @@ class JdbcAuthorizations {
                 merchant_id, merchant_name, mcc, merchant_city, merchant_country, channel,
                 approved, status, decline_reason, response_code, explanation, decision_source,
                 webhook_latency_ms, webhook_reason, webhook_metadata, hold_id,
-                decision_latency_ms, held_amount, created_at, updated_at)
+                decision_latency_ms, held_amount, created_at, updated_at, hold_expires_at,
+                single_use)
             VALUES (:id, :tenant, :mode, :card, :cardholder, :account, :ntid, :amount, :currency,
                 :cardAmount, :cardCurrency, CAST(:fxRate AS numeric), :merchantId, :merchantName,
                 :mcc, :city, :country, :channel, :approved, :status, :reason, :code,
                 :explanation, :source, :webhookLatency, :webhookReason,
-                CAST(:webhookMetadata AS jsonb), :hold, :latency, :held, :at, :at)
+                CAST(:webhookMetadata AS jsonb), :hold, :latency, :held, :at, :at, :holdExpires,
+                :singleUse)
             """)
         .params(p)
-        .update();
-  }
-
-  void markHeld(String id, java.time.Instant holdExpiresAt, boolean singleUse) {
-    jdbc.sql("UPDATE authorizations SET hold_expires_at = :at, single_use = :single WHERE id = :id")
-        .param("at", Timestamps.sql(holdExpiresAt))
-        .param("single", singleUse)
-        .param("id", id)
         .update();
   }
 

@@ -1,5 +1,6 @@
 package dev.cardos.cards.internal;
 
+import dev.cardos.cards.Card;
 import dev.cardos.cards.CardSecurity;
 import dev.cardos.cards.Pan;
 import dev.cardos.cards.internal.crypto.CardCrypto;
@@ -121,6 +122,16 @@ class CardSecurityService implements CardSecurity {
     JdbcCards.CardRow row = cards.row(realm, cardId, false).orElseThrow();
     Pan pan = vault.open(cardId, row.panCiphertext(), row.panKeyId());
     String expected = cvv2(binRange(realm, row), pan, row.card().expMonth(), row.card().expYear());
+    return cvv2 != null && constantTimeEquals(expected, cvv2);
+  }
+
+  @Override
+  public boolean verifyCvv2(Realm realm, Card card, Pan presented, String cvv2) {
+    BinRange range =
+        programs
+            .binRange(programs.find(realm.tenantId(), card.programId()).orElseThrow().binRangeId())
+            .orElseThrow();
+    String expected = cvv2(range, presented, card.expMonth(), card.expYear());
     return cvv2 != null && constantTimeEquals(expected, cvv2);
   }
 

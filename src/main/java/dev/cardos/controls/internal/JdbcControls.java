@@ -40,6 +40,54 @@ class JdbcControls implements Controls {
   }
 
   @Override
+  public Map<String, Snapshot> snapshot(
+      Realm realm, List<String> subjectIds, List<String> windowKeys) {
+    Map<String, SpendControls> controls = new HashMap<>();
+    Map<String, Map<String, Used>> usage = new HashMap<>();
+    if (subjectIds.isEmpty()) {
+      return Map.of();
+    }
+    // Both tables in one round trip: a controls row has no window; a usage row no controls.
+    jdbc.sql(
+            """
+            SELECT subject_id, controls, NULL AS window_key, 0 AS amount, 0 AS count
+            FROM spend_controls
+            WHERE tenant_id = :tenant AND mode = :mode AND subject_id IN (:subjects)
+            UNION ALL
+            SELECT subject_id, NULL, window_key, amount, count
+            FROM spend_usage
+            WHERE subject_id IN (:subjects) AND window_key IN (:windows)
+            """)
+        .param("tenant", realm.tenantId())
+        .param("mode", realm.mode().wire())
+        .param("subjects", subjectIds)
+        .param("windows", windowKeys.isEmpty() ? List.of("") : windowKeys)
+        .query(
+            (rs, row) -> {
+              String subject = rs.getString(1);
+              String json = rs.getString(2);
+              if (json != null) {
+                controls.put(subject, ControlValidation.JSON.readValue(json, SpendControls.class));
+              } else {
+                usage
+                    .computeIfAbsent(subject, k -> new HashMap<>())
+                    .put(rs.getString(3), new Used(rs.getLong(4), rs.getLong(5)));
+              }
+              return subject;
+            })
+        .list();
+    Map<String, Snapshot> out = new HashMap<>();
+    for (String subject : subjectIds) {
+      out.put(
+          subject,
+          new Snapshot(
+              controls.getOrDefault(subject, SpendControls.NONE),
+              usage.getOrDefault(subject, Map.of())));
+    }
+    return out;
+  }
+
+  @Override
   public SpendControls put(Realm realm, String subjectId, SpendControls controls) {
     SpendControls valid = ControlValidation.validated(controls, "controls");
     jdbc.sql(
@@ -82,35 +130,43 @@ class JdbcControls implements Controls {
   }
 
   @Override
-  public Optional<Charge> consume(String subjectId, List<Charge> charges) {
-    for (Charge charge :
-        charges.stream().sorted(java.util.Comparator.comparing(Charge::windowKey)).toList()) {
-      if ((charge.amountLimit() != null && charge.amount() > charge.amountLimit())
-          || (charge.countLimit() != null && charge.countLimit() < 1)) {
-        return Optional.of(charge);
-      }
-      // One statement per window: the row lock makes check and add atomic, so concurrent
-      // authorizations can never together pass a limit.
-      int changed =
-          jdbc.sql(
-                  """
-                  INSERT INTO spend_usage (subject_id, window_key, amount, count)
-                  VALUES (:subject, :window, :amount, 1)
-                  ON CONFLICT (subject_id, window_key) DO UPDATE
-                  SET amount = spend_usage.amount + EXCLUDED.amount,
-                      count = spend_usage.count + 1
-                  WHERE (CAST(:amountLimit AS bigint) IS NULL
-                         OR spend_usage.amount + EXCLUDED.amount <= :amountLimit)
-                    AND (CAST(:countLimit AS bigint) IS NULL OR spend_usage.count + 1 <= :countLimit)
-                  """)
-              .param("subject", subjectId)
-              .param("window", charge.windowKey())
-              .param("amount", charge.amount())
-              .param("amountLimit", charge.amountLimit())
-              .param("countLimit", charge.countLimit())
-              .update();
-      if (changed == 0) {
-        return Optional.of(charge);
+  public Optional<Exceeded> consume(String subjectId, List<Charge> charges) {
+    if (charges.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Charge> sorted =
+        charges.stream().sorted(java.util.Comparator.comparing(Charge::windowKey)).toList();
+    // One statement for every window, rows taken in key order (as every caller does): the row
+    // locks serialise concurrent charges, and RETURNING gives each window's total after this one.
+    Map<String, Used> after = new HashMap<>();
+    jdbc.sql(
+            """
+            INSERT INTO spend_usage (subject_id, window_key, amount, count)
+            SELECT :subject, w.key, w.amount, 1
+            FROM unnest(string_to_array(:windows, ','), CAST(string_to_array(:amounts, ',') AS bigint[]))
+                 WITH ORDINALITY AS w(key, amount, n)
+            ORDER BY w.n
+            ON CONFLICT (subject_id, window_key) DO UPDATE
+            SET amount = spend_usage.amount + EXCLUDED.amount,
+                count = spend_usage.count + 1
+            RETURNING window_key, amount, count
+            """)
+        .param("subject", subjectId)
+        .param("windows", String.join(",", sorted.stream().map(Charge::windowKey).toList()))
+        .param(
+            "amounts",
+            String.join(",", sorted.stream().map(c -> Long.toString(c.amount())).toList()))
+        .query((rs, row) -> after.put(rs.getString(1), new Used(rs.getLong(2), rs.getLong(3))))
+        .list();
+    for (Charge charge : sorted) {
+      Used total = after.get(charge.windowKey());
+      boolean amountOver = charge.amountLimit() != null && total.amount() > charge.amountLimit();
+      boolean countOver = charge.countLimit() != null && total.count() > charge.countLimit();
+      if (amountOver || countOver) {
+        return Optional.of(
+            new Exceeded(
+                charge,
+                new Used(Math.subtractExact(total.amount(), charge.amount()), total.count() - 1)));
       }
     }
     return Optional.empty();

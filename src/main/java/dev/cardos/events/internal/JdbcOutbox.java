@@ -29,26 +29,17 @@ class JdbcOutbox implements Outbox {
   @Override
   public String append(Realm realm, EventType type, String objectId, Object data) {
     String id = ids.next("evt_");
+    // The event and its deliveries in one statement: they exist together or not at all.
     jdbc.sql(
             """
-            INSERT INTO events (id, tenant_id, mode, type, object_id, data, created_at)
-            VALUES (:id, :tenant, :mode, :type, :object, CAST(:data AS jsonb), :at)
-            """)
-        .param("id", id)
-        .param("tenant", realm.tenantId())
-        .param("mode", realm.mode().wire())
-        .param("type", type.wire())
-        .param("object", objectId)
-        .param("data", json.writeValueAsString(data))
-        .param("at", Timestamps.sql(Timestamps.now(clock)))
-        .update();
-    // Fan out in the same transaction: the event and its deliveries exist together or not at all.
-    jdbc.sql(
-            """
+            WITH event AS (
+                INSERT INTO events (id, tenant_id, mode, type, object_id, data, created_at)
+                VALUES (:id, :tenant, :mode, :type, :object, CAST(:data AS jsonb), :at)
+                RETURNING id)
             INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at,
                                             created_at)
-            SELECT 'wd_' || :id || '_' || e.id, :id, e.id, 'pending', :at, :at
-            FROM webhook_endpoints e
+            SELECT 'wd_' || event.id || '_' || e.id, event.id, e.id, 'pending', :at, :at
+            FROM event, webhook_endpoints e
             WHERE e.tenant_id = :tenant AND e.mode = :mode AND e.status = 'enabled'
               AND ('*' = ANY (e.event_types) OR :type = ANY (e.event_types))
             """)
@@ -56,6 +47,8 @@ class JdbcOutbox implements Outbox {
         .param("tenant", realm.tenantId())
         .param("mode", realm.mode().wire())
         .param("type", type.wire())
+        .param("object", objectId)
+        .param("data", json.writeValueAsString(data))
         .param("at", Timestamps.sql(Timestamps.now(clock)))
         .update();
     return id;

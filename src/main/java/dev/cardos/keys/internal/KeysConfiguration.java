@@ -9,6 +9,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 @Configuration(proxyBeanMethods = false)
 class KeysConfiguration {
@@ -19,8 +22,12 @@ class KeysConfiguration {
       Ids ids,
       Clock clock,
       @Value("${cardos.keys.master-key:}") String masterKey,
-      DatabaseProperties database) {
+      DatabaseProperties database,
+      PlatformTransactionManager transactions) {
+    TransactionTemplate ownTransaction = new TransactionTemplate(transactions);
+    ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     // The same data directory the embedded database uses, resolved once.
-    return new WrappedKeys(jdbc, MasterKey.load(masterKey, database.dataDir()), ids, clock);
+    return new WrappedKeys(
+        jdbc, MasterKey.load(masterKey, database.dataDir()), ids, clock, ownTransaction);
   }
 }

@@ -18,6 +18,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Keys stored in {@code key_material}, each wrapped with AES-256-GCM under the master key and its
@@ -37,13 +38,24 @@ public final class WrappedKeys implements Keys {
   private final byte[] master;
   private final Ids ids;
   private final Clock clock;
+  private final TransactionOperations ownTransaction;
   private final SecureRandom random = new SecureRandom();
   private final Cache<String, byte[]> unwrapped = Caffeine.newBuilder().maximumSize(10_000).build();
   private final Cache<String, String> activeId =
       Caffeine.newBuilder().expireAfterWrite(ACTIVE_KEY_TTL).build();
 
-  public WrappedKeys(JdbcClient jdbc, MasterKey master, Ids ids, Clock clock) {
+  /**
+   * {@code ownTransaction} commits the first PAN keys on their own, before the card that needed
+   * them: a concurrent issuance that finds the key id in the cache must also find its row.
+   */
+  public WrappedKeys(
+      JdbcClient jdbc,
+      MasterKey master,
+      Ids ids,
+      Clock clock,
+      TransactionOperations ownTransaction) {
     this.jdbc = jdbc;
+    this.ownTransaction = ownTransaction;
     this.master = master.bytes();
     this.ids = ids;
     this.clock = clock;
@@ -132,6 +144,10 @@ public final class WrappedKeys implements Keys {
   }
 
   private void insertIfAbsent(String id, KeyPurpose purpose) {
+    ownTransaction.executeWithoutResult(tx -> insertFirst(id, purpose));
+  }
+
+  private void insertFirst(String id, KeyPurpose purpose) {
     jdbc.sql(
             """
             INSERT INTO key_material (id, purpose, wrapped, status, created_at)

@@ -379,6 +379,71 @@ class JdbcLedger implements Ledger {
   }
 
   @Override
+  public HoldResult placeNewHold(
+      Realm realm, String holdId, String accountId, long amountMinor, Instant expiresAt) {
+    requirePositive(amountMinor);
+    Instant now = Timestamps.now(clock);
+    // The UPDATE takes the account's row lock and checks the balance under it; the inserts run
+    // only when it returned a row. Same rule as Locked.covers, and the table's CHECK stands behind.
+    Optional<Hold> placed =
+        jdbc.sql(
+                """
+                WITH account AS (
+                    UPDATE accounts SET held_balance = held_balance + :amount
+                    WHERE id = :account AND tenant_id = :tenant AND mode = :mode
+                      AND (allow_negative
+                           OR ledger_balance - held_balance - :amount >= -overdraft_limit)
+                    RETURNING currency),
+                hold AS (
+                    INSERT INTO holds (id, tenant_id, mode, account_id, currency, amount,
+                                       original_amount, status, expires_at, created_at, updated_at)
+                    SELECT :id, :tenant, :mode, :account, currency, :amount, :amount, 'active',
+                           :expires, :at, :at
+                    FROM account
+                    RETURNING id, currency),
+                operation AS (
+                    INSERT INTO hold_operations (id, hold_id, kind, amount, posting_id, created_at)
+                    SELECT id, id, 'place', :amount, NULL, :at FROM hold
+                    RETURNING hold_id)
+                SELECT hold.currency FROM hold JOIN operation ON operation.hold_id = hold.id
+                """)
+            .param("id", holdId)
+            .param("tenant", realm.tenantId())
+            .param("mode", realm.mode().wire())
+            .param("account", accountId)
+            .param("amount", amountMinor)
+            .param("expires", Timestamps.sql(expiresAt))
+            .param("at", Timestamps.sql(now))
+            .query(
+                (rs, row) ->
+                    new Hold(
+                        holdId,
+                        accountId,
+                        rs.getString(1),
+                        amountMinor,
+                        amountMinor,
+                        0,
+                        HoldStatus.ACTIVE,
+                        expiresAt))
+            .optional();
+    if (placed.isPresent()) {
+      return new HoldResult.Done(placed.get(), null);
+    }
+    return jdbc.sql(
+            """
+            SELECT ledger_balance - held_balance FROM accounts
+            WHERE id = :account AND tenant_id = :tenant AND mode = :mode
+            """)
+        .param("account", accountId)
+        .param("tenant", realm.tenantId())
+        .param("mode", realm.mode().wire())
+        .query(Long.class)
+        .optional()
+        .<HoldResult>map(HoldResult.InsufficientFunds::new)
+        .orElseGet(HoldResult.NotFound::new);
+  }
+
+  @Override
   public HoldResult increaseHold(Realm realm, String holdId, String operationId, long byMinor) {
     requirePositive(byMinor);
     Target target = target(realm, holdId, operationId);

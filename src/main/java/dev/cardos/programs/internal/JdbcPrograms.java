@@ -1,5 +1,7 @@
 package dev.cardos.programs.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cardos.programs.BinRange;
 import dev.cardos.programs.CardForm;
 import dev.cardos.programs.Network;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,8 +35,33 @@ class JdbcPrograms implements Programs {
 
   private final JdbcClient jdbc;
 
+  /**
+   * Programs and BIN ranges are never changed once created, so every authorization can take them
+   * from memory. Only rows read outside a transaction are kept: one read inside a transaction may
+   * be its own uncommitted insert.
+   */
+  private final Cache<String, Program> programCache =
+      Caffeine.newBuilder().maximumSize(10_000).build();
+
+  private final Cache<String, BinRange> binRangeCache =
+      Caffeine.newBuilder().maximumSize(10_000).build();
+
   JdbcPrograms(JdbcClient jdbc) {
     this.jdbc = jdbc;
+  }
+
+  /** From the cache, else read (and kept when read outside a transaction). */
+  private static <T> Optional<T> cached(
+      Cache<String, T> cache, String id, java.util.function.Supplier<Optional<T>> read) {
+    T hit = cache.getIfPresent(id);
+    if (hit != null) {
+      return Optional.of(hit);
+    }
+    Optional<T> found = read.get();
+    if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+      found.ifPresent(value -> cache.put(id, value));
+    }
+    return found;
   }
 
   record Sponsor(String id, String name, String country, List<String> regions, Instant createdAt) {}
@@ -98,10 +126,14 @@ class JdbcPrograms implements Programs {
 
   @Override
   public Optional<BinRange> binRange(String id) {
-    return jdbc.sql("SELECT * FROM bin_ranges WHERE id = :id")
-        .param("id", id)
-        .query(JdbcPrograms::binRange)
-        .optional();
+    return cached(
+        binRangeCache,
+        id,
+        () ->
+            jdbc.sql("SELECT * FROM bin_ranges WHERE id = :id")
+                .param("id", id)
+                .query(JdbcPrograms::binRange)
+                .optional());
   }
 
   void insertProgram(Program p) {
@@ -148,11 +180,15 @@ class JdbcPrograms implements Programs {
 
   @Override
   public Optional<Program> find(String tenantId, String programId) {
-    return jdbc.sql("SELECT * FROM programs WHERE tenant_id = :tenant AND id = :id")
-        .param("tenant", tenantId)
-        .param("id", programId)
-        .query(JdbcPrograms::program)
-        .optional();
+    return cached(
+            programCache,
+            programId,
+            () ->
+                jdbc.sql("SELECT * FROM programs WHERE id = :id")
+                    .param("id", programId)
+                    .query(JdbcPrograms::program)
+                    .optional())
+        .filter(p -> p.tenantId().equals(tenantId));
   }
 
   Page<Program> list(String tenantId, boolean enabledOnly, PageRequest page) {

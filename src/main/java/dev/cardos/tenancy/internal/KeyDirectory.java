@@ -59,9 +59,11 @@ class KeyDirectory {
 
   private Caller caller(ApiKey key) {
     int rate =
-        key.rateLimitPerSecond() == null
-            ? properties.rateLimitPerSecond()
-            : key.rateLimitPerSecond();
+        key.rateLimitPerSecond() != null
+            ? key.rateLimitPerSecond()
+            : key.network()
+                ? properties.networkRateLimitPerSecond()
+                : properties.rateLimitPerSecond();
     if (key.operator()) {
       return new Caller.Operator(key.id(), rate);
     }

@@ -1,0 +1,216 @@
+package dev.cardos.authorization.internal;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit for decisions: one writer thread takes every decision waiting to be written,
+ * executes each inside its own savepoint of one transaction, and commits them together, so that one
+ * durable commit (one WAL flush) serves many authorizations. A caller is answered only after the
+ * commit that holds its writes returned: nothing is acknowledged before it is durable.
+ *
+ * <p>Within a batch the jobs run one after another on one connection, ordered by their lock key
+ * (the account, or the cardholder whose usage rows they touch), so a hot account's row is never
+ * contended inside a node, and two nodes take rows in the same order. Correctness does not rest on
+ * this class: each job does its own checks under the database's row locks and constraints. A job
+ * that failed for a reason other than its own logic (a deadlock with another node, a lost
+ * connection, a failed commit) is run again alone in a transaction of its own.
+ */
+@Component
+class GroupCommit implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+
+  /** A job's writes. {@code step} lets it undo what it wrote so far and go on (a decline). */
+  interface Job<T> {
+    T run(Step step);
+  }
+
+  /** Undoes a job's writes so far (back to its savepoint), leaving it free to write others. */
+  interface Step {
+    void rollback();
+  }
+
+  private record Pending<T>(String lockKey, Job<T> job, CompletableFuture<T> answer) {}
+
+  private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final TransactionTemplate transactions;
+  private final int maxBatch;
+  private final DistributionSummary batchSizes;
+  private volatile boolean running;
+  private Thread writer;
+
+  GroupCommit(
+      TransactionTemplate transactions,
+      MeterRegistry metrics,
+      @Value("${cardos.authorization.group-commit-max:48}") int maxBatch) {
+    this.transactions = transactions;
+    // A savepoint per job: PostgreSQL keeps up to 64 subtransactions per backend in shared memory,
+    // beyond which every snapshot gets slower; stay well below.
+    this.maxBatch = Math.max(1, Math.min(maxBatch, 60));
+    this.batchSizes =
+        DistributionSummary.builder("cardos.authorization.group_commit.batch")
+            .description("Decisions committed together in one transaction")
+            .register(metrics);
+  }
+
+  /**
+   * Runs {@code job} in the next group commit and returns its result once that commit is durable.
+   * Exceptions the job threw are rethrown here (a duplicate key, for example).
+   */
+  <T> T write(String lockKey, Job<T> job) {
+    if (!running) {
+      return alone(job);
+    }
+    Pending<T> pending = new Pending<>(lockKey, job, new CompletableFuture<>());
+    queue.add(pending);
+    try {
+      return pending.answer().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  private void loop() {
+    List<Pending<?>> batch = new ArrayList<>(maxBatch);
+    while (running || !queue.isEmpty()) {
+      try {
+        Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        commit(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+      } catch (RuntimeException | Error e) {
+        log.error("Group commit failed unexpectedly; its callers get the error", e);
+        batch.forEach(p -> p.answer().completeExceptionally(e));
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void commit(List<Pending<?>> batch) {
+    batch.sort(Comparator.comparing(p -> p.lockKey() == null ? "" : p.lockKey()));
+    batchSizes.record(batch.size());
+    Object[] results = new Object[batch.size()];
+    RuntimeException[] failures = new RuntimeException[batch.size()];
+    try {
+      transactions.executeWithoutResult(
+          status -> {
+            for (int i = 0; i < batch.size(); i++) {
+              SavepointStep step = new SavepointStep(status);
+              try {
+                results[i] = batch.get(i).job().run(step);
+              } catch (RuntimeException e) {
+                step.rollback();
+                failures[i] = e;
+              }
+            }
+          });
+    } catch (RuntimeException commitFailed) {
+      // Nothing of the batch is durable: each job gets a transaction of its own.
+      log.warn("A group commit of {} failed ({}); retrying each alone", batch.size(), commitFailed);
+      batch.forEach(this::retryAlone);
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      complete(batch.get(i), results[i], failures[i]);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> void complete(Pending<T> pending, Object result, RuntimeException failure) {
+    if (failure == null) {
+      pending.answer().complete((T) result);
+    } else if (failure instanceof DuplicateKeyException) {
+      // The job's own outcome (a repeated message): its caller decides what it means.
+      pending.answer().completeExceptionally(failure);
+    } else {
+      // Perhaps a deadlock with another node or a lock timeout: its writes were undone, try again.
+      retryAlone(pending);
+    }
+  }
+
+  private <T> void retryAlone(Pending<T> pending) {
+    try {
+      pending.answer().complete(alone(pending.job()));
+    } catch (RuntimeException e) {
+      pending.answer().completeExceptionally(e);
+    }
+  }
+
+  private <T> T alone(Job<T> job) {
+    return transactions.execute(status -> job.run(new SavepointStep(status)));
+  }
+
+  /** A savepoint taken before the job; rolling back to it leaves a fresh one for what follows. */
+  private static final class SavepointStep implements Step {
+    private final TransactionStatus status;
+    private Object savepoint;
+
+    SavepointStep(TransactionStatus status) {
+      this.status = status;
+      this.savepoint = status.createSavepoint();
+    }
+
+    @Override
+    public void rollback() {
+      status.rollbackToSavepoint(savepoint);
+      savepoint = status.createSavepoint();
+    }
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    writer = Thread.ofPlatform().name("group-commit").daemon(true).start(this::loop);
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    if (writer != null) {
+      try {
+        writer.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    // Lower than the web server's phases: started before it, stopped after its graceful shutdown
+    // let the requests in flight finish.
+    return Integer.MAX_VALUE - 4096;
+  }
+}

@@ -1,0 +1,392 @@
+package dev.cardos.bench;
+
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code cardos bench [scenario...] [options]}: see {@code docs/benchmarks.md}. Exit code 0 when
+ * every invariant held, 1 when one broke, 2 on a usage or setup error. Missing a performance target
+ * is reported, not failed: targets are for people to read, invariants are for machines.
+ */
+public final class Bench {
+
+  static final List<String> SCENARIOS = List.of("spread", "hot", "webhook", "slow-webhook");
+  static final int WEBHOOK_BUDGET_MS = 50;
+
+  private final Options options;
+  private final PrintStream out;
+  private final List<Map<String, Object>> rows = new ArrayList<>();
+  private long approvedCount;
+  private long approvedAmount;
+  private long unansweredCount;
+  private long unansweredAmount;
+  private final List<String> violations = new ArrayList<>();
+
+  private Bench(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  record Options(
+      List<String> scenarios,
+      int nodes,
+      int cards,
+      int hotCards,
+      int concurrency,
+      int seconds,
+      int warmupSeconds,
+      String url,
+      String dbUrl,
+      boolean pgbench,
+      boolean jfr,
+      Path results,
+      Path jar) {
+
+    static Options parse(String[] args) {
+      List<String> scenarios = new ArrayList<>();
+      int nodes = 1;
+      int cards = 10_000;
+      int hotCards = 1_000;
+      int concurrency = 16;
+      int seconds = 20;
+      int warmup = 5;
+      String url = null;
+      String dbUrl = null;
+      boolean pgbench = true;
+      boolean jfr = false;
+      Path results = Path.of("bench/results");
+      Path jar = Path.of("target/cardos.jar");
+      for (int i = 1; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "--nodes" -> nodes = Integer.parseInt(args[++i]);
+          case "--cards" -> cards = Integer.parseInt(args[++i]);
+          case "--hot-cards" -> hotCards = Integer.parseInt(args[++i]);
+          case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+          case "--duration" -> seconds = Integer.parseInt(args[++i]);
+          case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+          case "--url" -> url = args[++i];
+          case "--db-url" -> dbUrl = args[++i];
+          case "--no-pgbench" -> pgbench = false;
+          case "--jfr" -> jfr = true;
+          case "--results" -> results = Path.of(args[++i]);
+          case "--jar" -> jar = Path.of(args[++i]);
+          default -> {
+            if (!SCENARIOS.contains(a)) {
+              throw new IllegalArgumentException("unknown scenario or option: " + a);
+            }
+            scenarios.add(a);
+          }
+        }
+      }
+      if (nodes < 1 || cards < 1 || hotCards < 1 || concurrency < 1 || seconds < 1) {
+        throw new IllegalArgumentException("counts and durations must be positive");
+      }
+      return new Options(
+          scenarios.isEmpty() ? SCENARIOS : List.copyOf(scenarios),
+          nodes,
+          cards,
+          hotCards,
+          concurrency,
+          seconds,
+          warmup,
+          url,
+          dbUrl,
+          pgbench,
+          jfr,
+          results,
+          jar);
+    }
+  }
+
+  public static int run(String[] args, Map<String, String> env, PrintStream out) {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (RuntimeException e) {
+      out.println("cardos bench: " + e.getMessage());
+      out.println(
+          "usage: cardos bench [spread|hot|webhook|slow-webhook ...] [--nodes N] [--cards N]"
+              + " [--hot-cards N] [--concurrency N] [--duration S] [--warmup S] [--no-pgbench]"
+              + " [--jfr]"
+              + " [--url URL [--db-url JDBC]] [--results DIR]");
+      return 2;
+    }
+    // The embedded PostgreSQL narrates its start at INFO; the report is what matters here.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.zonky"))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
+    try {
+      return new Bench(options, out).run(env);
+    } catch (Exception e) {
+      out.println("cardos bench: " + e);
+      return 2;
+    }
+  }
+
+  private int run(Map<String, String> env) throws Exception {
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    Path work = Path.of("target", "bench", stamp).toAbsolutePath();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    HttpClient http =
+        HttpClient.newBuilder()
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+    out.printf(
+        "CardOS benchmark %s: %s, %d node(s), %d cores, concurrency %d, %d s per phase%n",
+        stamp,
+        String.join(" ", options.scenarios()),
+        options.nodes(),
+        Runtime.getRuntime().availableProcessors(),
+        options.concurrency(),
+        options.seconds());
+    try (Cluster cluster =
+        options.url() != null
+            ? Cluster.running(options.url(), options.dbUrl(), env)
+            : Cluster.start(work, options.nodes(), options.jar(), java, options.jfr())) {
+      out.println(
+          "  CardOS at "
+              + String.join(", ", cluster.nodeUrls)
+              + (cluster.ownsPostgres()
+                  ? " on a fresh durable PostgreSQL (fsync, synchronous_commit on)"
+                  : ""));
+      Api api = new Api(http, cluster.nodeUrls.getFirst());
+      Fleet fleet = Fleet.create(api, cluster.operatorKey);
+      Load load = new Load(http, cluster.nodeUrls, cluster.networkKey, "bench-" + stamp);
+      double pgbenchTps = -1;
+      if (options.pgbench() && cluster.dbUrl != null) {
+        StringBuilder log = new StringBuilder();
+        out.print("  pgbench -b tpcb-like -c " + options.concurrency() + " ... ");
+        pgbenchTps =
+            PgBench.run(cluster.pgbenchTarget(), options.concurrency(), options.seconds(), log);
+        out.println(pgbenchTps < 0 ? "failed:\n" + log : String.format("%.0f TPS", pgbenchTps));
+      }
+      Double spreadRate = null;
+      for (String scenario : options.scenarios()) {
+        Scenario s = setUp(scenario, fleet);
+        try {
+          out.printf(
+              "  %-12s %d cards ready; warming up %d s%n",
+              scenario, s.cards.size(), options.warmupSeconds());
+          if (options.warmupSeconds() > 0) {
+            tally(
+                load.closedLoop(
+                    s.cards, options.concurrency(), Duration.ofSeconds(options.warmupSeconds())));
+          }
+          long[] cpu = cluster.cpuNanos();
+          double[] commits = cluster.groupCommits(http);
+          Load.Result closed =
+              load.closedLoop(
+                  s.cards, options.concurrency(), Duration.ofSeconds(options.seconds()));
+          tally(closed);
+          row(scenario, "closed loop, " + options.concurrency() + " clients", closed, pgbenchTps);
+          cpu(cluster, cpu, closed, commits, http);
+          if (scenario.equals("spread")) {
+            spreadRate = closed.perSecond();
+            double rate = Math.max(1, Math.floor(closed.perSecond() / 2));
+            cpu = cluster.cpuNanos();
+            commits = cluster.groupCommits(http);
+            Load.Result open =
+                load.openLoop(s.cards, rate, Duration.ofSeconds(options.seconds()), 4_096);
+            tally(open);
+            row(scenario, String.format("open loop, %.0f/s", rate), open, pgbenchTps);
+            cpu(cluster, cpu, open, commits, http);
+          }
+          List<String> checked = new ArrayList<>();
+          List<String> broken =
+              Invariants.check(
+                  cluster,
+                  api,
+                  fleet.tenantId,
+                  approvedCount,
+                  approvedAmount,
+                  unansweredCount,
+                  unansweredAmount,
+                  checked);
+          out.println("    checked: " + String.join("; ", checked));
+          broken.forEach(v -> out.println("    VIOLATION: " + v));
+          violations.addAll(broken.stream().map(v -> scenario + ": " + v).toList());
+          rows.getLast().put("invariants_ok", broken.isEmpty());
+        } finally {
+          if (s.receiver != null) {
+            s.receiver.close();
+          }
+        }
+      }
+      printTable(pgbenchTps, spreadRate);
+      writeJson(stamp, pgbenchTps);
+    }
+    if (!violations.isEmpty()) {
+      out.println("FAILED: " + violations.size() + " invariant violation(s)");
+      return 1;
+    }
+    out.println("OK: every invariant held");
+    return 0;
+  }
+
+  private record Scenario(List<Fleet.Card> cards, Receiver receiver) {}
+
+  private Scenario setUp(String scenario, Fleet fleet) throws Exception {
+    int parallel = Math.max(4, options.concurrency() / 2);
+    return switch (scenario) {
+      case "spread" ->
+          new Scenario(fleet.b2cCards(fleet.program("b2c", ""), options.cards(), parallel), null);
+      case "hot" ->
+          new Scenario(
+              fleet.b2bCards(
+                  fleet.program("b2b", ""), options.hotCards(), 100_000_000_000_000L, parallel),
+              null);
+      case "webhook", "slow-webhook" -> {
+        Receiver receiver = new Receiver(scenario.equals("webhook") ? 5 : 200);
+        String webhook =
+            ", \"decision_webhook\": {\"url\": \"%s\", \"budget_ms\": %d, \"stand_in\": \"approve\"}"
+                .formatted(receiver.url(), WEBHOOK_BUDGET_MS);
+        yield new Scenario(
+            fleet.b2cCards(
+                fleet.program("b2c", webhook), Math.min(options.cards(), 1_000), parallel),
+            receiver);
+      }
+      default -> throw new IllegalArgumentException(scenario);
+    };
+  }
+
+  /** CPU per answered request since {@code before}: CardOS's and PostgreSQL's. */
+  private void cpu(
+      Cluster cluster, long[] before, Load.Result r, double[] commitsBefore, HttpClient http) {
+    long[] after = cluster.cpuNanos();
+    double[] commits = cluster.groupCommits(http);
+    double batches = commits[0] - commitsBefore[0];
+    double perCommit = batches > 0 ? (commits[1] - commitsBefore[1]) / batches : 0;
+    rows.getLast().put("decisions_per_commit", Math.round(perCommit * 10) / 10.0);
+    long answered = Math.max(1, r.sent.sum() - r.errors.sum());
+    double cardos = (after[0] - before[0]) / 1e6 / answered;
+    double database = (after[1] - before[1]) / 1e6 / answered;
+    rows.getLast().put("cardos_cpu_ms_per_auth", Math.round(cardos * 1000) / 1000.0);
+    rows.getLast().put("postgres_cpu_ms_per_auth", Math.round(database * 1000) / 1000.0);
+    out.printf(
+        Locale.ROOT,
+        "    CPU per authorization: CardOS %.2f ms, PostgreSQL %.2f ms; %.1f decisions per commit%n",
+        cardos,
+        database,
+        perCommit);
+  }
+
+  private void tally(Load.Result r) {
+    approvedCount += r.approved.sum();
+    approvedAmount += r.approvedAmount.sum();
+    unansweredCount += r.errors.sum();
+    unansweredAmount += r.unansweredAmount.sum();
+  }
+
+  private void row(String scenario, String mode, Load.Result r, double pgbenchTps) {
+    Histogram h = r.latencyMicros;
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("scenario", scenario);
+    row.put("mode", mode);
+    row.put("requests", r.sent.sum());
+    row.put("per_second", Math.round(r.perSecond()));
+    row.put("p50_ms", h.getValueAtPercentile(50) / 1000.0);
+    row.put("p90_ms", h.getValueAtPercentile(90) / 1000.0);
+    row.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
+    row.put("p999_ms", h.getValueAtPercentile(99.9) / 1000.0);
+    row.put("max_ms", h.getMaxValue() / 1000.0);
+    row.put("approved", r.approved.sum());
+    row.put("declined", r.declined());
+    row.put("declines", r.declineBreakdown());
+    row.put("errors", r.errorBreakdown());
+    row.put("ratio_to_pgbench", pgbenchTps > 0 ? r.perSecond() / pgbenchTps : null);
+    rows.add(row);
+    out.printf(
+        Locale.ROOT,
+        "    %-26s %7.0f/s  p50 %6.1f  p99 %7.1f  p99.9 %7.1f  max %7.1f ms  declined %4.1f%%%s%n",
+        mode,
+        r.perSecond(),
+        h.getValueAtPercentile(50) / 1000.0,
+        h.getValueAtPercentile(99) / 1000.0,
+        h.getValueAtPercentile(99.9) / 1000.0,
+        h.getMaxValue() / 1000.0,
+        100.0 * r.declined() / Math.max(1, r.sent.sum()),
+        r.errors.sum() > 0 ? "  errors " + r.errorBreakdown() : "");
+  }
+
+  private void printTable(double pgbenchTps, Double spreadRate) {
+    out.println();
+    out.println(
+        "| scenario | mode | auth/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | declined"
+            + " | ratio to pgbench | CPU ms/auth CardOS + PostgreSQL | decisions/commit |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|");
+    for (Map<String, Object> r : rows) {
+      Object ratio = r.get("ratio_to_pgbench");
+      long requests = ((Number) r.get("requests")).longValue();
+      long declined = ((Number) r.get("declined")).longValue();
+      out.printf(
+          Locale.ROOT,
+          "| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f %% %s | %s | %s + %s | %s |%n",
+          r.get("scenario"),
+          r.get("mode"),
+          r.get("per_second"),
+          r.get("p50_ms"),
+          r.get("p90_ms"),
+          r.get("p99_ms"),
+          r.get("p999_ms"),
+          r.get("max_ms"),
+          100.0 * declined / Math.max(1, requests),
+          r.get("declines"),
+          ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", (Double) ratio),
+          r.get("cardos_cpu_ms_per_auth"),
+          r.get("postgres_cpu_ms_per_auth"),
+          r.get("decisions_per_commit"));
+    }
+    if (pgbenchTps > 0) {
+      out.printf(
+          Locale.ROOT,
+          "pgbench tpcb-like, %d clients: %.0f TPS%n",
+          options.concurrency(),
+          pgbenchTps);
+    }
+    if (spreadRate != null) {
+      for (Map<String, Object> r : rows) {
+        if (!r.get("scenario").equals("spread") && ((String) r.get("mode")).startsWith("closed")) {
+          out.printf(
+              Locale.ROOT,
+              "%s / spread throughput: %.2f%n",
+              r.get("scenario"),
+              ((Number) r.get("per_second")).doubleValue() / spreadRate);
+        }
+      }
+    }
+  }
+
+  private void writeJson(String stamp, double pgbenchTps) throws Exception {
+    Files.createDirectories(options.results());
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("run", stamp);
+    doc.put("cores", Runtime.getRuntime().availableProcessors());
+    doc.put("nodes", options.nodes());
+    doc.put("concurrency", options.concurrency());
+    doc.put("seconds_per_phase", options.seconds());
+    doc.put("pgbench_tps", pgbenchTps > 0 ? pgbenchTps : null);
+    doc.put("results", rows);
+    doc.put("violations", violations);
+    Path file = options.results().resolve(stamp + ".json");
+    Files.writeString(file, Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+    out.println("results written to " + file);
+  }
+}

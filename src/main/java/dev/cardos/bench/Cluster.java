@@ -1,0 +1,287 @@
+package dev.cardos.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the benchmark runs against: a durable PostgreSQL it starts itself (fsync and
+ * synchronous_commit on, checked) and {@code nodes} CardOS processes on it, each started from
+ * {@code target/cardos.jar} with the same keys; or a CardOS someone else runs ({@code --url}).
+ */
+final class Cluster implements AutoCloseable {
+
+  final List<String> nodeUrls;
+  final String operatorKey;
+  final String networkKey;
+
+  /** JDBC URL, user and password of CardOS's database, or null when the checks cannot read it. */
+  final String dbUrl;
+
+  final String dbUser;
+  final String dbPassword;
+
+  private final EmbeddedPostgres postgres;
+  private Path pgDir;
+  private final List<Process> processes;
+
+  private Cluster(
+      List<String> nodeUrls,
+      String operatorKey,
+      String networkKey,
+      String dbUrl,
+      String dbUser,
+      String dbPassword,
+      EmbeddedPostgres postgres,
+      List<Process> processes) {
+    this.nodeUrls = nodeUrls;
+    this.operatorKey = operatorKey;
+    this.networkKey = networkKey;
+    this.dbUrl = dbUrl;
+    this.dbUser = dbUser;
+    this.dbPassword = dbPassword;
+    this.postgres = postgres;
+    this.processes = processes;
+  }
+
+  /** A CardOS that is already running; its keys come from the environment. */
+  static Cluster running(String url, String dbUrl, Map<String, String> env) {
+    String operator = env.get("CARDOS_OPERATOR_KEY");
+    String network = env.get("CARDOS_NETWORK_KEY");
+    if (operator == null || network == null) {
+      throw new IllegalArgumentException(
+          "--url needs CARDOS_OPERATOR_KEY and CARDOS_NETWORK_KEY of that CardOS in the"
+              + " environment");
+    }
+    return new Cluster(
+        List.of(url),
+        operator,
+        network,
+        dbUrl,
+        env.getOrDefault("CARDOS_DB_USER", "postgres"),
+        env.getOrDefault("CARDOS_DB_PASSWORD", ""),
+        null,
+        List.of());
+  }
+
+  /** A fresh durable PostgreSQL and {@code nodes} CardOS processes on it. */
+  static Cluster start(Path work, int nodes, Path jar, String java, boolean jfr) throws Exception {
+    Path pgDir = work.resolve("postgres");
+    Files.createDirectories(pgDir);
+    EmbeddedPostgres postgres =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(pgDir)
+            .setCleanDataDirectory(true)
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on")
+            .setServerConfig("full_page_writes", "on")
+            .setServerConfig("max_connections", "300")
+            .setServerConfig("shared_buffers", "512MB")
+            .start();
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      for (String setting : List.of("fsync", "synchronous_commit")) {
+        try (var rs = s.executeQuery("SHOW " + setting)) {
+          rs.next();
+          if (!"on".equals(rs.getString(1))) {
+            throw new IllegalStateException(setting + " is not on");
+          }
+        }
+      }
+      s.execute("CREATE DATABASE cardos");
+      s.execute("CREATE DATABASE pgbench");
+    }
+    String dbUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/cardos";
+    SecureRandom random = new SecureRandom();
+    String operator = "op_" + HexFormat.of().formatHex(random.generateSeed(24));
+    String network = "nk_" + HexFormat.of().formatHex(random.generateSeed(24));
+    String masterKey = Base64.getEncoder().encodeToString(random.generateSeed(32));
+    List<Process> processes = new ArrayList<>();
+    List<String> urls = new ArrayList<>();
+    Cluster cluster =
+        new Cluster(urls, operator, network, dbUrl, "postgres", "", postgres, processes);
+    cluster.pgDir = pgDir;
+    try {
+      for (int n = 0; n < nodes; n++) {
+        int port = freePort();
+        Path dir = work.resolve("node-" + n);
+        Files.createDirectories(dir);
+        ProcessBuilder pb =
+            new ProcessBuilder(nodeCommand(java, jar, dir, jfr))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("cardos.log").toFile());
+        Map<String, String> env = pb.environment();
+        env.put("CARDOS_PORT", Integer.toString(port));
+        env.put("CARDOS_DATA_DIR", dir.toString());
+        env.put("CARDOS_DB_URL", dbUrl);
+        env.put("CARDOS_DB_USER", "postgres");
+        env.put("CARDOS_DB_PASSWORD", "");
+        env.put("CARDOS_OPERATOR_KEY", operator);
+        env.put("CARDOS_NETWORK_KEY", network);
+        env.put("CARDOS_MASTER_KEY", masterKey);
+        processes.add(pb.start());
+        urls.add("http://localhost:" + port);
+        // One at a time: the first applies the migrations.
+        awaitHealthy(urls.getLast(), processes.getLast(), dir.resolve("cardos.log"));
+      }
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  private static List<String> nodeCommand(String java, Path jar, Path dir, boolean jfr) {
+    List<String> command = new ArrayList<>(List.of(java, "-XX:+UseParallelGC"));
+    if (jfr) {
+      command.add(
+          "-XX:StartFlightRecording=settings=profile,filename="
+              + dir.resolve("cardos.jfr")
+              + ",dumponexit=true");
+    }
+    command.addAll(List.of("-jar", jar.toString()));
+    return command;
+  }
+
+  /**
+   * CPU time so far of the CardOS nodes and, separately, of everything else this process started
+   * (the PostgreSQL server and its backends), for CPU per authorization.
+   */
+  long[] cpuNanos() {
+    long nodes = 0;
+    for (Process p : processes) {
+      nodes += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+    long database = 0;
+    if (postgres != null) {
+      try {
+        long pid = Long.parseLong(Files.readAllLines(pgDir.resolve("postmaster.pid")).getFirst());
+        database =
+            ProcessHandle.of(pid)
+                .map(
+                    h ->
+                        java.util.stream.Stream.concat(java.util.stream.Stream.of(h), h.children())
+                            .mapToLong(
+                                c -> c.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+                            .sum())
+                .orElse(0L);
+      } catch (IOException | RuntimeException e) {
+        database = 0;
+      }
+    }
+    return new long[] {nodes, database};
+  }
+
+  /**
+   * The group commits so far, summed over the nodes from their Prometheus metrics: how many commits
+   * and how many decisions they carried.
+   */
+  double[] groupCommits(HttpClient http) {
+    double commits = 0;
+    double decisions = 0;
+    for (String url : nodeUrls) {
+      try {
+        String metrics =
+            http.send(
+                    HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (String line : metrics.split("\n")) {
+          if (line.startsWith("cardos_authorization_group_commit_batch_count")) {
+            commits += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          } else if (line.startsWith("cardos_authorization_group_commit_batch_sum")) {
+            decisions += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // metrics are a bonus; the run goes on without them
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return new double[] {commits, decisions};
+  }
+
+  /** host, port and database name of the PostgreSQL for pgbench, from the JDBC URL. */
+  String[] pgbenchTarget() {
+    URI uri = URI.create(dbUrl.substring("jdbc:".length()));
+    return new String[] {
+      uri.getHost(), Integer.toString(uri.getPort() == -1 ? 5432 : uri.getPort()), "pgbench"
+    };
+  }
+
+  boolean ownsPostgres() {
+    return postgres != null;
+  }
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+  }
+
+  private static void awaitHealthy(String url, Process process, Path log) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("CardOS exited at start; see " + log);
+      }
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("CardOS did not become healthy in 120 s; see " + log);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Process p : processes) {
+      p.destroy();
+    }
+    for (Process p : processes) {
+      try {
+        p.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (postgres != null) {
+      try {
+        postgres.close();
+      } catch (IOException e) {
+        System.err.println("could not stop PostgreSQL: " + e.getMessage());
+      }
+    }
+  }
+}

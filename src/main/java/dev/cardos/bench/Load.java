@@ -1,0 +1,229 @@
+package dev.cardos.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Drives {@code POST /v1/network/authorizations} at a set of cards, the way a network would: every
+ * message has a network transaction id of its own, a card number, expiry and (online) CVV2, and a
+ * realistic mix of amounts, merchants, countries and channels, about a tenth of them meant to be
+ * declined (a blocked MCC, over the per-transaction limit, more than the card holds). Latency is
+ * measured from when a request was due (open loop) or sent (closed loop) to its answer.
+ */
+final class Load {
+
+  private static final String[] MCCS = {"5411", "5812", "5999", "4111", "5541", "5732", "5912"};
+  private static final String[] COUNTRIES = {"US", "US", "US", "US", "GB", "DE", "CA"};
+  private static final AtomicLong SEQUENCE = new AtomicLong();
+
+  private final HttpClient http;
+  private final List<URI> nodes;
+  private final String networkKey;
+  private final String runId;
+
+  Load(HttpClient http, List<String> nodeUrls, String networkKey, String runId) {
+    this.http = http;
+    this.nodes = nodeUrls.stream().map(u -> URI.create(u + "/v1/network/authorizations")).toList();
+    this.networkKey = networkKey;
+    this.runId = runId;
+  }
+
+  /** What a phase saw. Amounts are minor units of USD, the only currency the fleet uses. */
+  static final class Result {
+    final Histogram latencyMicros = new ConcurrentHistogram(3_600_000_000L, 3);
+    final LongAdder sent = new LongAdder();
+    final LongAdder approved = new LongAdder();
+    final LongAdder approvedAmount = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final LongAdder unansweredAmount = new LongAdder();
+    final Map<String, LongAdder> declines = new ConcurrentHashMap<>();
+    final Map<String, LongAdder> errorKinds = new ConcurrentHashMap<>();
+    volatile long elapsedNanos;
+
+    double perSecond() {
+      return (sent.sum() - errors.sum()) / (elapsedNanos / 1e9);
+    }
+
+    long declined() {
+      return declines.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    Map<String, Long> declineBreakdown() {
+      Map<String, Long> out = new TreeMap<>();
+      declines.forEach((k, v) -> out.put(k, v.sum()));
+      return out;
+    }
+
+    Map<String, Long> errorBreakdown() {
+      Map<String, Long> out = new TreeMap<>();
+      errorKinds.forEach((k, v) -> out.put(k, v.sum()));
+      return out;
+    }
+  }
+
+  /** {@code concurrency} clients, each sending its next request as soon as the last is answered. */
+  Result closedLoop(List<Fleet.Card> cards, int concurrency, Duration duration) {
+    Result result = new Result();
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int c = 0; c < concurrency; c++) {
+        clients.submit(
+            () -> {
+              while (System.nanoTime() < end) {
+                long sent = System.nanoTime();
+                one(cards, result, sent);
+              }
+            });
+      }
+    }
+    result.elapsedNanos = System.nanoTime() - start;
+    return result;
+  }
+
+  /**
+   * Requests due at a fixed rate whether or not earlier ones were answered; each latency counts
+   * from when the request was due, so a stall shows in every request it delayed (no coordinated
+   * omission). At most {@code maxInFlight} are outstanding; beyond that the run is overloaded.
+   */
+  Result openLoop(List<Fleet.Card> cards, double perSecond, Duration duration, int maxInFlight) {
+    Result result = new Result();
+    Semaphore inFlight = new Semaphore(maxInFlight);
+    long period = (long) (1e9 / perSecond);
+    long start = System.nanoTime();
+    long total = (long) (perSecond * duration.toSeconds());
+    try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (long i = 0; i < total; i++) {
+        long due = start + i * period;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        inFlight.acquireUninterruptibly();
+        clients.submit(
+            () -> {
+              try {
+                one(cards, result, due);
+              } finally {
+                inFlight.release();
+              }
+            });
+      }
+    }
+    result.elapsedNanos = System.nanoTime() - start;
+    return result;
+  }
+
+  private void one(List<Fleet.Card> cards, Result result, long dueNanos) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    Fleet.Card card = cards.get(random.nextInt(cards.size()));
+    double kind = random.nextDouble();
+    String mcc = MCCS[random.nextInt(MCCS.length)];
+    long amount = 100 + (long) Math.abs(random.nextGaussian() * 4_000);
+    if (kind < 0.04) {
+      mcc = "7995"; // gambling, blocked by the program
+    } else if (kind < 0.07) {
+      amount = Fleet.PER_TRANSACTION_LIMIT + 1 + random.nextInt(100_000);
+    } else if (kind < 0.10) {
+      amount = Fleet.CARD_BALANCE + 1 + random.nextInt(100_000);
+    }
+    boolean online = random.nextBoolean();
+    String body =
+        """
+        {"network_transaction_id": "%s-%d", "pan": "%s", "expiry": "%s"%s,
+         "amount": %d, "currency": "USD", "channel": "%s",
+         "merchant": {"id": "M%05d", "name": "Merchant %d", "mcc": "%s", "city": "Austin",
+                      "country": "%s"}}
+        """
+            .formatted(
+                runId,
+                SEQUENCE.incrementAndGet(),
+                card.pan(),
+                card.expiry(),
+                online ? ", \"cvv2\": \"" + card.cvv2() + "\"" : "",
+                amount,
+                online ? "ecommerce" : "pos",
+                random.nextInt(5_000),
+                random.nextInt(5_000),
+                mcc,
+                COUNTRIES[random.nextInt(COUNTRIES.length)]);
+    URI node = nodes.get(random.nextInt(nodes.size()));
+    HttpRequest request =
+        HttpRequest.newBuilder(node)
+            .header("Authorization", "Bearer " + networkKey)
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    result.sent.increment();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      long micros = (System.nanoTime() - dueNanos) / 1_000;
+      result.latencyMicros.recordValue(Math.max(1, micros));
+      String answer = response.body();
+      if (response.statusCode() != 200) {
+        error(result, "http_" + response.statusCode(), amount);
+      } else if (answer.contains("\"approved\":true")) {
+        result.approved.increment();
+        result.approvedAmount.add(field(answer, "card_amount", amount));
+      } else {
+        result
+            .declines
+            .computeIfAbsent(text(answer, "decline_reason"), k -> new LongAdder())
+            .increment();
+      }
+    } catch (IOException e) {
+      error(result, e.getClass().getSimpleName(), amount);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      error(result, "interrupted", amount);
+    }
+  }
+
+  private static void error(Result result, String kind, long amount) {
+    result.errors.increment();
+    result.unansweredAmount.add(amount);
+    result.errorKinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
+  }
+
+  private static String text(String json, String field) {
+    String marker = "\"" + field + "\":\"";
+    int at = json.indexOf(marker);
+    if (at < 0) {
+      return "unknown";
+    }
+    int from = at + marker.length();
+    return json.substring(from, json.indexOf('"', from));
+  }
+
+  private static long field(String json, String field, long fallback) {
+    String marker = "\"" + field + "\":";
+    int at = json.indexOf(marker);
+    if (at < 0) {
+      return fallback;
+    }
+    int from = at + marker.length();
+    int to = from;
+    while (to < json.length() && Character.isDigit(json.charAt(to))) {
+      to++;
+    }
+    return to == from ? fallback : Long.parseLong(json, from, to, 10);
+  }
+}

@@ -1,0 +1,133 @@
+package dev.cardos.authorization.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cardos.testing.ServerTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The group commit's contract, with real jobs on the real database: many concurrent jobs share
+ * commits, yet each job's writes stand or fall alone; a job that fails (a duplicate key) takes only
+ * its own writes with it; a job that rolls back its step keeps what it wrote after. Usage rows are
+ * the scratch table: they have no foreign keys.
+ */
+@ServerTest
+class GroupCommitIT {
+
+  @Autowired GroupCommit writer;
+  @Autowired JdbcClient jdbc;
+
+  private void insert(String subject, String window) {
+    jdbc.sql(
+            "INSERT INTO spend_usage (subject_id, window_key, amount, count) VALUES (:s, :w, 1, 1)")
+        .param("s", subject)
+        .param("w", window)
+        .update();
+  }
+
+  private List<String> windows(String subject) {
+    return jdbc.sql("SELECT window_key FROM spend_usage WHERE subject_id = :s ORDER BY window_key")
+        .param("s", subject)
+        .query(String.class)
+        .list();
+  }
+
+  @Test
+  void concurrentJobsShareCommitsAndAFailingJobTakesOnlyItsOwnWrites() throws Exception {
+    String subject = "gc-" + UUID.randomUUID();
+    insert(subject, "taken");
+    int jobs = 200;
+    CountDownLatch start = new CountDownLatch(1);
+    Set threadsSeen = new Set();
+    List<Future<String>> answers = new ArrayList<>();
+    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < jobs; i++) {
+        String window = i % 10 == 0 ? "taken" : String.format("w%03d", i);
+        answers.add(
+            callers.submit(
+                () -> {
+                  start.await();
+                  return writer.write(
+                      "key-" + (window.hashCode() % 3),
+                      step -> {
+                        threadsSeen.add(Thread.currentThread().getName());
+                        insert(subject, window + "-first");
+                        insert(subject, window);
+                        return window;
+                      });
+                }));
+      }
+      start.countDown();
+      int duplicates = 0;
+      for (Future<String> answer : answers) {
+        try {
+          answer.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(e.getCause()).isInstanceOf(DuplicateKeyException.class);
+          duplicates++;
+        }
+      }
+      // The 20 jobs writing "taken" fail; the first of them only if "taken" existed before: it did.
+      assertThat(duplicates).isEqualTo(20);
+    }
+    List<String> stored = windows(subject);
+    // 180 jobs, two rows each, plus the row that was there; none of the failed jobs' first rows.
+    assertThat(stored).hasSize(180 * 2 + 1);
+    assertThat(stored).doesNotContain("taken-first");
+    assertThat(threadsSeen.names).containsExactly("group-commit");
+  }
+
+  @Test
+  void aStepRolledBackKeepsWhatTheJobWritesAfterIt() {
+    String subject = "gc-" + UUID.randomUUID();
+    String answer =
+        writer.write(
+            subject,
+            step -> {
+              insert(subject, "undone");
+              step.rollback();
+              insert(subject, "kept");
+              return "declined";
+            });
+    assertThat(answer).isEqualTo("declined");
+    assertThat(windows(subject)).containsExactly("kept");
+  }
+
+  @Test
+  void aJobsOwnFailureIsRethrownToItsCallerAndNothingOfItIsWritten() {
+    String subject = "gc-" + UUID.randomUUID();
+    assertThatThrownBy(
+            () ->
+                writer.write(
+                    subject,
+                    step -> {
+                      insert(subject, "a");
+                      insert(subject, "a");
+                      return null;
+                    }))
+        .isInstanceOf(DuplicateKeyException.class);
+    assertThat(windows(subject)).isEmpty();
+  }
+
+  /** Thread names seen by jobs, from many threads. */
+  private static final class Set {
+    final java.util.Set<String> names = ConcurrentHashMap.newKeySet();
+
+    void add(String name) {
+      names.add(name);
+    }
+  }
+}

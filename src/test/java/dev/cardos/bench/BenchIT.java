@@ -1,0 +1,142 @@
+package dev.cardos.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cardos.testing.ServerTest;
+import dev.cardos.testing.TestApi;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The benchmark itself: a whole run in miniature (its own durable PostgreSQL and CardOS process,
+ * every scenario, the invariants after each), and its invariant checks catching books that do not
+ * match what the network was told. Performance is not asserted here; {@code docs/benchmarks.md} has
+ * the figures.
+ */
+@ServerTest
+class BenchIT {
+
+  @LocalServerPort int port;
+  @Autowired HikariDataSource dataSource;
+  @Autowired JdbcClient jdbc;
+
+  @Test
+  void aSmallRunOfEveryScenarioKeepsEveryInvariantAndWritesItsResults() throws Exception {
+    Path results = Path.of("target", "bench-it", UUID.randomUUID().toString());
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    int exit =
+        Bench.run(
+            new String[] {
+              "bench",
+              "--cards",
+              "20",
+              "--hot-cards",
+              "10",
+              "--duration",
+              "2",
+              "--warmup",
+              "1",
+              "--concurrency",
+              "4",
+              "--no-pgbench",
+              "--results",
+              results.toString()
+            },
+            Map.of(),
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+    String report = printed.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(report).isZero();
+    assertThat(report).contains("OK: every invariant held");
+    List<Path> files;
+    try (var list = Files.list(results)) {
+      files = list.toList();
+    }
+    assertThat(files).hasSize(1);
+    JsonNode doc = Api.JSON.readTree(Files.readString(files.getFirst()));
+    List<String> phases = new ArrayList<>();
+    doc.get("results")
+        .forEach(r -> phases.add(r.get("scenario").asString() + "/" + r.get("mode").asString()));
+    assertThat(phases)
+        .hasSize(5)
+        .anyMatch(p -> p.startsWith("spread/open loop"))
+        .anyMatch(p -> p.startsWith("slow-webhook/closed loop"));
+    doc.get("results")
+        .forEach(
+            r -> {
+              assertThat(r.get("requests").asLong()).isPositive();
+              assertThat(r.get("approved").asLong()).isPositive();
+            });
+    assertThat(doc.get("violations").isEmpty()).isTrue();
+  }
+
+  @Test
+  void theChecksFindHoldsThatDoNotMatchWhatTheNetworkWasTold() throws Exception {
+    Cluster cluster =
+        Cluster.running(
+            "http://localhost:" + port,
+            dataSource.getJdbcUrl(),
+            Map.of(
+                "CARDOS_OPERATOR_KEY",
+                TestApi.OPERATOR_KEY,
+                "CARDOS_NETWORK_KEY",
+                "not-used-here",
+                "CARDOS_DB_USER",
+                dataSource.getUsername()));
+    HttpClient http = HttpClient.newHttpClient();
+    Api api = new Api(http, "http://localhost:" + port);
+    Fleet fleet = Fleet.create(api, TestApi.OPERATOR_KEY);
+    String program = fleet.program("b2b", "");
+    List<Fleet.Card> cards = fleet.b2bCards(program, 3, 10_000_000, 2);
+    String networkKey =
+        api.expect(201, api.post("/v1/admin/network-keys", TestApi.OPERATOR_KEY, ""), "network key")
+            .get("secret")
+            .asString();
+    Load.Result run =
+        new Load(http, List.of(api.baseUrl), networkKey, "check-" + UUID.randomUUID())
+            .closedLoop(cards, 2, Duration.ofSeconds(1));
+    assertThat(run.approved.sum()).isPositive();
+
+    assertThat(check(cluster, api, fleet, run)).isEmpty();
+
+    // One hold more than the network was told (as a double approval would leave it).
+    jdbc.sql(
+            """
+            UPDATE holds SET amount = amount + 1, original_amount = original_amount + 1
+            WHERE id = (SELECT min(id) FROM holds WHERE tenant_id = :t AND status = 'active')
+            """)
+        .param("t", fleet.tenantId)
+        .update();
+    assertThat(check(cluster, api, fleet, run))
+        .anyMatch(v -> v.startsWith("active holds sum to"))
+        .anyMatch(v -> v.startsWith("ledger verify failed"));
+  }
+
+  private static List<String> check(Cluster cluster, Api api, Fleet fleet, Load.Result run)
+      throws java.sql.SQLException {
+    return Invariants.check(
+        cluster,
+        api,
+        fleet.tenantId,
+        run.approved.sum(),
+        run.approvedAmount.sum(),
+        run.errors.sum(),
+        run.unansweredAmount.sum(),
+        new ArrayList<>());
+  }
+}
