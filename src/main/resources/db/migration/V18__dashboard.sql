@@ -13,6 +13,8 @@ CREATE TABLE dashboard_users (
     totp_key_id       text REFERENCES key_material (id),
     failed_attempts   integer NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
     locked_until      timestamptz,
+    -- A disabled user cannot sign in and their sessions stop working at once.
+    disabled_at       timestamptz,
     created_by        text NOT NULL,
     created_at        timestamptz NOT NULL,
     updated_at        timestamptz NOT NULL
@@ -40,7 +42,8 @@ CREATE TABLE dashboard_login_attempts (
     id          text PRIMARY KEY,
     user_id     text REFERENCES dashboard_users (id),
     succeeded   boolean NOT NULL,
-    failure     text CHECK (failure IN ('unknown_user', 'wrong_password', 'wrong_code', 'locked')),
+    failure     text CHECK (failure IN ('unknown_user', 'wrong_password', 'wrong_code', 'locked',
+                                           'disabled')),
     source_ip   text,
     occurred_at timestamptz NOT NULL
 );

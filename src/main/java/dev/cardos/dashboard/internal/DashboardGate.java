@@ -84,7 +84,7 @@ class DashboardGate extends OncePerRequestFilter {
         token == null
             ? java.util.Optional.<DashboardSessions.Session>empty()
             : sessions.resolve(token);
-    var user = session.flatMap(s -> users.find(s.userId()));
+    var user = session.flatMap(s -> users.find(s.userId())).filter(u -> !u.disabled());
     if (user.isEmpty()) {
       if (safe) {
         response.setStatus(HttpServletResponse.SC_SEE_OTHER);

@@ -12,7 +12,12 @@ public record DashboardUser(
     boolean totpEnabled,
     int failedAttempts,
     Instant lockedUntil,
+    Instant disabledAt,
     Instant createdAt) {
+
+  public boolean disabled() {
+    return disabledAt != null;
+  }
 
   boolean can(Permission permission) {
     return role.allows(permission);

@@ -70,7 +70,7 @@ class DashboardUserAccounts {
     }
     DashboardUser user =
         new DashboardUser(
-            ids.next("dbu_"), tenantId, mail, who, r, false, 0, null, Timestamps.now(clock));
+            ids.next("dbu_"), tenantId, mail, who, r, false, 0, null, null, Timestamps.now(clock));
     users.insert(user, argon2.hash(password), createdBy);
     return user;
   }

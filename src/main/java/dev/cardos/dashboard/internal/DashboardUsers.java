@@ -109,6 +109,17 @@ class DashboardUsers {
         .update();
   }
 
+  void disable(String userId, Instant now) {
+    jdbc.sql(
+            """
+            UPDATE dashboard_users SET disabled_at = :now, updated_at = :now
+            WHERE id = :id AND disabled_at IS NULL
+            """)
+        .param("now", Timestamps.sql(now))
+        .param("id", userId)
+        .update();
+  }
+
   void setTotpKey(String userId, String keyId, Instant now) {
     jdbc.sql("UPDATE dashboard_users SET totp_key_id = :k, updated_at = :now WHERE id = :id")
         .param("k", keyId)
@@ -143,6 +154,7 @@ class DashboardUsers {
         rs.getString("totp_key_id") != null,
         rs.getInt("failed_attempts"),
         Timestamps.instant(rs.getTimestamp("locked_until")),
+        Timestamps.instant(rs.getTimestamp("disabled_at")),
         Timestamps.instant(rs.getTimestamp("created_at")));
   }
 }

@@ -73,6 +73,11 @@ class SignIns {
       return new Outcome.Refused();
     }
     DashboardUser user = found.get().user();
+    if (user.disabled()) {
+      argon2.matches(password == null ? "" : password, decoyHash);
+      users.recordAttempt(ids.next("dsa_"), user.id(), "disabled", sourceIp, now);
+      return new Outcome.Refused();
+    }
     if (user.lockedAt(now)) {
       users.recordAttempt(ids.next("dsa_"), user.id(), "locked", sourceIp, now);
       return new Outcome.Locked(user.lockedUntil());

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
@@ -58,7 +59,11 @@ class UserPages implements DashboardPage {
     me.require(Permission.MANAGE_USERS);
     model.addAttribute("users", users.list(me.user().tenantId()));
     model.addAttribute("roles", List.of("viewer", "support", "finance", "admin"));
-    model.addAttribute("notice", "created".equals(notice) ? "User created." : null);
+    model.addAttribute(
+        "notice",
+        "created".equals(notice)
+            ? "User created."
+            : "disabled".equals(notice) ? "User disabled: their sessions have ended." : null);
     return "dashboard/users";
   }
 
@@ -78,6 +83,38 @@ class UserPages implements DashboardPage {
           audit.record(me, "create dashboard user", created.id(), 201, request);
         });
     return "redirect:/dashboard/users?notice=created";
+  }
+
+  @GetMapping("/dashboard/users/{id}/confirm-disable")
+  String confirmDisable(@PathVariable String id, HttpServletRequest request, Model model) {
+    SignedIn me = SignedIn.of(request);
+    me.require(Permission.MANAGE_USERS);
+    model.addAttribute("user", disableable(me, id));
+    return "dashboard/confirm-disable-user";
+  }
+
+  @PostMapping("/dashboard/users/{id}/disable")
+  String disable(@PathVariable String id, HttpServletRequest request) {
+    SignedIn me = SignedIn.of(request);
+    me.require(Permission.MANAGE_USERS);
+    transactions.executeWithoutResult(
+        s -> {
+          users.disable(disableable(me, id).id(), Timestamps.now(clock));
+          audit.record(me, "disable dashboard user", id, 200, request);
+        });
+    return "redirect:/dashboard/users?notice=disabled";
+  }
+
+  /** A user of the admin's own tenant, not the admin themself (who could lock everyone out). */
+  private DashboardUser disableable(SignedIn me, String id) {
+    DashboardUser user =
+        users
+            .find(me.user().tenantId(), id)
+            .orElseThrow(() -> Problem.notFound("dashboard user", id));
+    if (user.id().equals(me.user().id())) {
+      throw Problem.invalidField("id", "you cannot disable yourself");
+    }
+    return user;
   }
 
   @GetMapping("/dashboard/account")

@@ -349,6 +349,59 @@ class DashboardSignInIT {
         .containsExactly("dashboard issue card", "dashboard fund card");
   }
 
+  @Test
+  void anAdminDisablesAUserWhoseSessionEndsAtOnceAndWhoCannotSignInAgain() {
+    String tenant = payments.api.createTenant("Dash " + UUID.randomUUID());
+    String viewerEmail = user(tenant, "viewer");
+    FormClient viewer = new FormClient(port);
+    viewer.signIn(viewerEmail, PASSWORD, null);
+    assertThat(viewer.get("/dashboard").status()).isEqualTo(200);
+    String viewerId =
+        jdbc.sql("SELECT id FROM dashboard_users WHERE email = :e")
+            .param("e", viewerEmail)
+            .query(String.class)
+            .single();
+
+    FormClient admin = new FormClient(port);
+    admin.signIn(user(tenant, "admin"), PASSWORD, null);
+    String csrf = admin.get("/dashboard/users").csrf();
+    assertThat(admin.get("/dashboard/users/" + viewerId + "/confirm-disable").body())
+        .contains("Confirm: disable user");
+    assertThat(
+            viewer
+                .post(
+                    "/dashboard/users/" + viewerId + "/disable",
+                    Map.of("_csrf", viewer.get("/dashboard").csrf()))
+                .status())
+        .isEqualTo(403);
+    assertThat(
+            admin.post("/dashboard/users/" + viewerId + "/disable", Map.of("_csrf", csrf)).status())
+        .isEqualTo(302);
+
+    assertThat(viewer.get("/dashboard").status()).isEqualTo(303);
+    assertThat(new FormClient(port).signIn(viewerEmail, PASSWORD, null).status()).isEqualTo(401);
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM audit_log WHERE object_id = :u AND action = :a")
+                .param("u", viewerId)
+                .param("a", "dashboard disable dashboard user")
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+
+    String otherTenant = payments.api.createTenant("Dash " + UUID.randomUUID());
+    String strangerId =
+        expect(
+                createUser(
+                    otherTenant, "s-" + UUID.randomUUID() + "@example.com", "viewer", PASSWORD),
+                201)
+            .id();
+    assertThat(
+            admin
+                .post("/dashboard/users/" + strangerId + "/disable", Map.of("_csrf", csrf))
+                .status())
+        .isEqualTo(404);
+  }
+
   private static byte[] base32(String text) {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
