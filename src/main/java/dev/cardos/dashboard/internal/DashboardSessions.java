@@ -114,6 +114,19 @@ class DashboardSessions {
         .update();
   }
 
+  /** Ends every other session of the user (after a password change). */
+  void endOthers(String userId, String keepSessionId) {
+    jdbc.sql(
+            """
+            UPDATE dashboard_sessions SET ended_at = :now
+            WHERE user_id = :user AND id <> :keep AND ended_at IS NULL
+            """)
+        .param("now", Timestamps.sql(Timestamps.now(clock)))
+        .param("user", userId)
+        .param("keep", keepSessionId)
+        .update();
+  }
+
   void switchMode(String sessionId, Mode mode) {
     jdbc.sql("UPDATE dashboard_sessions SET mode = :mode WHERE id = :id")
         .param("mode", mode.wire())

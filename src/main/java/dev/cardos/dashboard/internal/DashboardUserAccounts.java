@@ -35,6 +35,16 @@ class DashboardUserAccounts {
     this.clock = clock;
   }
 
+  /** Checks a new password's length, naming {@code field}; the only rule, as NIST 800-63B asks. */
+  static void requireValidPassword(String password, String field) {
+    if (password == null
+        || password.length() < PASSWORD_LENGTH_MIN
+        || password.length() > PASSWORD_LENGTH_MAX) {
+      throw Problem.invalidField(
+          field, "must be " + PASSWORD_LENGTH_MIN + " to " + PASSWORD_LENGTH_MAX + " characters");
+    }
+  }
+
   /** Call inside the caller's transaction; a 400 names the field at fault, a 409 a taken email. */
   DashboardUser create(
       String tenantId, String email, String name, String role, String password, String createdBy) {
@@ -55,13 +65,7 @@ class DashboardUserAccounts {
     } catch (IllegalArgumentException e) {
       throw Problem.invalidField("role", "must be admin, finance, support or viewer");
     }
-    if (password == null
-        || password.length() < PASSWORD_LENGTH_MIN
-        || password.length() > PASSWORD_LENGTH_MAX) {
-      throw Problem.invalidField(
-          "password",
-          "must be " + PASSWORD_LENGTH_MIN + " to " + PASSWORD_LENGTH_MAX + " characters");
-    }
+    requireValidPassword(password, "password");
     if (users.emailTaken(mail)) {
       throw new Problem(
           ProblemCode.REFERENCE_TAKEN,

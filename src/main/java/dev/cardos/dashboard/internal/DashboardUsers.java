@@ -109,6 +109,21 @@ class DashboardUsers {
         .update();
   }
 
+  Optional<String> passwordHash(String userId) {
+    return jdbc.sql("SELECT password_hash FROM dashboard_users WHERE id = :id FOR UPDATE")
+        .param("id", userId)
+        .query(String.class)
+        .optional();
+  }
+
+  void setPasswordHash(String userId, String hash, Instant now) {
+    jdbc.sql("UPDATE dashboard_users SET password_hash = :h, updated_at = :now WHERE id = :id")
+        .param("h", hash)
+        .param("now", Timestamps.sql(now))
+        .param("id", userId)
+        .update();
+  }
+
   void disable(String userId, Instant now) {
     jdbc.sql(
             """

@@ -29,6 +29,7 @@ class UserPages implements DashboardPage {
   private final DashboardSessions sessions;
   private final SignIns signIns;
   private final Keys keys;
+  private final Argon2id argon2;
   private final DashboardAudit audit;
   private final TransactionTemplate transactions;
   private final Clock clock;
@@ -39,6 +40,7 @@ class UserPages implements DashboardPage {
       DashboardSessions sessions,
       SignIns signIns,
       Keys keys,
+      Argon2id argon2,
       DashboardAudit audit,
       TransactionTemplate transactions,
       Clock clock) {
@@ -47,6 +49,7 @@ class UserPages implements DashboardPage {
     this.sessions = sessions;
     this.signIns = signIns;
     this.keys = keys;
+    this.argon2 = argon2;
     this.audit = audit;
     this.transactions = transactions;
     this.clock = clock;
@@ -122,8 +125,38 @@ class UserPages implements DashboardPage {
       @RequestParam(required = false) String notice, HttpServletRequest request, Model model) {
     SignedIn me = SignedIn.of(request);
     model.addAttribute("totpEnabled", me.user().totpEnabled());
-    model.addAttribute("notice", "totp".equals(notice) ? "Two-step sign-in is on." : null);
+    model.addAttribute(
+        "notice",
+        "totp".equals(notice)
+            ? "Two-step sign-in is on."
+            : "password".equals(notice)
+                ? "Password changed; your other sessions have ended."
+                : null);
     return "dashboard/account";
+  }
+
+  /**
+   * Changes the signed-in user's password after checking the current one; every other session of
+   * theirs ends, so a stolen session does not outlive the change.
+   */
+  @PostMapping("/dashboard/account/password")
+  String changePassword(
+      @RequestParam(name = "current_password", required = false) String current,
+      @RequestParam(name = "new_password", required = false) String next,
+      HttpServletRequest request) {
+    SignedIn me = SignedIn.of(request);
+    DashboardUserAccounts.requireValidPassword(next, "new_password");
+    transactions.executeWithoutResult(
+        s -> {
+          String stored = users.passwordHash(me.user().id()).orElseThrow();
+          if (current == null || !argon2.matches(current, stored)) {
+            throw Problem.invalidField("current_password", "is not your current password");
+          }
+          users.setPasswordHash(me.user().id(), argon2.hash(next), Timestamps.now(clock));
+          sessions.endOthers(me.user().id(), me.session().id());
+          audit.record(me, "change password", me.user().id(), 200, request);
+        });
+    return "redirect:/dashboard/account?notice=password";
   }
 
   @PostMapping("/dashboard/account/totp")

@@ -402,6 +402,43 @@ class DashboardSignInIT {
         .isEqualTo(404);
   }
 
+  @Test
+  void aUserChangesTheirPasswordWithTheCurrentOneAndTheirOtherSessionsEnd() {
+    String tenant = payments.api.createTenant("Dash " + UUID.randomUUID());
+    String email = user(tenant, "support");
+    FormClient laptop = new FormClient(port);
+    FormClient phone = new FormClient(port);
+    laptop.signIn(email, PASSWORD, null);
+    phone.signIn(email, PASSWORD, null);
+    String csrf = laptop.get("/dashboard/account").csrf();
+    String next = "a brand new passphrase";
+
+    FormClient.Answer wrongCurrent =
+        laptop.post(
+            "/dashboard/account/password",
+            Map.of("_csrf", csrf, "current_password", "not it at all", "new_password", next));
+    assertThat(wrongCurrent.status()).isEqualTo(400);
+    assertThat(wrongCurrent.body()).contains("current_password");
+    FormClient.Answer tooShort =
+        laptop.post(
+            "/dashboard/account/password",
+            Map.of("_csrf", csrf, "current_password", PASSWORD, "new_password", "short"));
+    assertThat(tooShort.status()).isEqualTo(400);
+    assertThat(phone.get("/dashboard").status()).isEqualTo(200);
+
+    assertThat(
+            laptop
+                .post(
+                    "/dashboard/account/password",
+                    Map.of("_csrf", csrf, "current_password", PASSWORD, "new_password", next))
+                .status())
+        .isEqualTo(302);
+    assertThat(laptop.get("/dashboard").status()).isEqualTo(200);
+    assertThat(phone.get("/dashboard").status()).isEqualTo(303);
+    assertThat(new FormClient(port).signIn(email, PASSWORD, null).status()).isEqualTo(401);
+    assertThat(new FormClient(port).signIn(email, next, null).status()).isEqualTo(302);
+  }
+
   private static byte[] base32(String text) {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
