@@ -137,6 +137,16 @@ class DashboardBrowserIT {
         new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
   }
 
+  /** Every visible form field on the page has a label (or an aria-label) a screen reader reads. */
+  void assertEveryFieldIsLabelled() {
+    Object unlabelled =
+        page.evaluate(
+            "() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
+                + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label'))"
+                + ".map(e => e.name)");
+    assertThat((List<?>) unlabelled).as("fields without a label on " + page.url()).isEmpty();
+  }
+
   String cardStatus(FundedCard card) {
     return expect(payments.api.get("/v1/cards/" + card.id(), card.key()), 200).text("status");
   }
@@ -153,6 +163,7 @@ class DashboardBrowserIT {
 
     page.navigate(url("/dashboard/login"));
     screenshot("login");
+    assertEveryFieldIsLabelled();
     signIn(email);
     assertThat(page.getByText("Test mode")).isVisible();
     screenshot("overview");
@@ -162,6 +173,7 @@ class DashboardBrowserIT {
     page.getByLabel("Last 4 digits").fill(last4(card));
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search")).click();
     screenshot("cards");
+    assertEveryFieldIsLabelled();
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("•••• " + last4(card)))
         .click();
     assertThat(page.locator("#card-status")).hasText("active");
@@ -190,6 +202,11 @@ class DashboardBrowserIT {
     assertThat(row).containsText("The card is frozen");
     assertThat(row).containsText("5.00 USD");
     screenshot("card");
+    assertEveryFieldIsLabelled();
+    page.keyboard().press("Tab");
+    assertThat(page.locator(":focus")).hasText("Skip to content");
+    page.keyboard().press("Enter");
+    assertThat(page).hasURL(java.util.regex.Pattern.compile(".*#main$"));
 
     page.getByLabel("Per transaction limit").fill("25.00");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Review limit change"))
@@ -230,6 +247,7 @@ class DashboardBrowserIT {
     assertThat(page.locator("main table")).containsText("The card is frozen");
     assertThat(page.locator("main table")).not().containsText("Approved");
     screenshot("authorizations");
+    assertEveryFieldIsLabelled();
 
     page.navigate(url("/dashboard"));
     assertThat(page.locator("main")).containsText("card_frozen");
@@ -330,6 +348,7 @@ class DashboardBrowserIT {
     assertThat(page.locator("main table")).containsText(card.id());
     assertThat(page.locator("main table")).containsText("30.00 USD");
     screenshot("transactions");
+    assertEveryFieldIsLabelled();
   }
 
   @Test
