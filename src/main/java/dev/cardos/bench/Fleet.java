@@ -22,7 +22,7 @@ final class Fleet {
   /** The programs' per-transaction limit: above it, {@code single_transaction_limit}. */
   static final long PER_TRANSACTION_LIMIT = 750_000;
 
-  private static final int CARDS_PER_CARDHOLDER = 100;
+  private static final int CARDS_PER_CARDHOLDER = 10;
 
   /** A card as the network knows it. */
   record Card(String id, String pan, String expiry, String cvv2) {}

@@ -197,7 +197,10 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
             ? auth.heldAmount()
             : Math.min(auth.heldAmount(), toCardAmount(auth, amount));
     long merchantAmount = amount == null ? auth.amount() : amount;
-    HoldResult released = ledger.releaseHold(owner, auth.holdId(), networkId, cardAmount);
+    HoldResult released =
+        cardAmount == 0
+            ? new HoldResult.NotFound()
+            : ledger.releaseHold(owner, auth.holdId(), networkId, cardAmount);
     long actuallyReleased = cardAmount;
     if (released instanceof HoldResult.NotActive) {
       actuallyReleased = 0;
@@ -242,8 +245,12 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     Account account = ledger.find(owner, auth.accountId()).orElseThrow();
     Account settlement = ledger.systemAccount(owner, AccountKind.SETTLEMENT, account.currency());
     String txnId = ids.next("txn_");
-    Hold hold = ledger.findHold(owner, auth.holdId()).orElseThrow();
-    long held = hold.status() == dev.cardos.ledger.HoldStatus.ACTIVE ? hold.amountMinor() : 0;
+    // A stand-in advice on an empty account approved without a hold: nothing is held.
+    Hold hold = ledger.findHold(owner, auth.holdId()).orElse(null);
+    long held =
+        hold != null && hold.status() == dev.cardos.ledger.HoldStatus.ACTIVE
+            ? hold.amountMinor()
+            : 0;
     long coverable = Math.addExact(held, Math.max(0, account.availableMinor()));
     long fromAccount = Math.min(cardAmount, coverable);
     String postingId = null;
@@ -298,9 +305,11 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
               + Currencies.format(authorized, account.currency())
               + " authorized, beyond the 10 % tolerance";
     }
-    Hold after = ledger.findHold(owner, auth.holdId()).orElseThrow();
+    Hold after = ledger.findHold(owner, auth.holdId()).orElse(null);
     long heldAfter =
-        after.status() == dev.cardos.ledger.HoldStatus.ACTIVE ? after.amountMinor() : 0;
+        after != null && after.status() == dev.cardos.ledger.HoldStatus.ACTIVE
+            ? after.amountMinor()
+            : 0;
     // What a final clearing released without capturing no longer counts against the limits.
     long releasedUncleared = Math.max(0, held - Math.min(held, fromAccount) - heldAfter);
     releaseUsage(owner, auth, releasedUncleared);
