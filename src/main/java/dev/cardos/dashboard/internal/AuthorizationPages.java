@@ -34,10 +34,12 @@ class AuthorizationPages implements DashboardPage {
   private static final int LIST_LIMIT = 100;
 
   private final Authorizations authorizations;
+  private final Formats formats;
   private final Clock clock;
 
-  AuthorizationPages(Authorizations authorizations, Clock clock) {
+  AuthorizationPages(Authorizations authorizations, Formats formats, Clock clock) {
     this.authorizations = authorizations;
+    this.formats = formats;
     this.clock = clock;
   }
 
@@ -76,7 +78,6 @@ class AuthorizationPages implements DashboardPage {
       long[] series = perReason.computeIfAbsent(d.declineReason(), r -> new long[DAYS]);
       series[(int) (d.day().toEpochDay() - first.toEpochDay())] += d.count();
     }
-    Formats formats = new Formats();
     List<ReasonSeries> reasons =
         perReason.entrySet().stream()
             .map(

@@ -26,6 +26,7 @@ class SignInController implements DashboardPage {
   private final DashboardAudit audit;
   private final DashboardProperties properties;
   private final TransactionTemplate transactions;
+  private final Formats formats;
   private final SecureRandom random = new SecureRandom();
 
   SignInController(
@@ -34,13 +35,15 @@ class SignInController implements DashboardPage {
       DashboardGate gate,
       DashboardAudit audit,
       DashboardProperties properties,
-      TransactionTemplate transactions) {
+      TransactionTemplate transactions,
+      Formats formats) {
     this.signIns = signIns;
     this.sessions = sessions;
     this.gate = gate;
     this.audit = audit;
     this.properties = properties;
     this.transactions = transactions;
+    this.formats = formats;
   }
 
   @GetMapping(DashboardGate.LOGIN_PATH)
@@ -99,7 +102,7 @@ class SignInController implements DashboardPage {
               response,
               model,
               "Too many failed sign-ins: this account is locked until "
-                  + new Formats().time(locked.until())
+                  + formats.time(locked.until())
                   + ".",
               423);
     };
