@@ -137,6 +137,18 @@ class ProblemHandler {
   @ExceptionHandler(Exception.class)
   ResponseEntity<Map<String, Object>> unexpected(Exception e, HttpServletRequest request) {
     Object requestId = request.getAttribute(ProblemResponses.REQUEST_ID_ATTRIBUTE);
+    if (DatabaseOutages.causedOutage(e)) {
+      log.warn("Database unreachable in request {}: {}", requestId, e.getClass().getName());
+      return ResponseEntity.status(ProblemCode.SERVICE_UNAVAILABLE.status())
+          .header("Retry-After", Integer.toString(DatabaseOutages.RETRY_AFTER_SECONDS))
+          .contentType(PROBLEM_JSON)
+          .body(
+              ProblemResponses.body(
+                  new Problem(
+                      ProblemCode.SERVICE_UNAVAILABLE,
+                      "The database cannot be reached; nothing was committed, retry shortly"),
+                  request));
+    }
     log.error("Unexpected failure in request {}: {}", requestId, e.getClass().getName(), e);
     return problem(
         new Problem(
