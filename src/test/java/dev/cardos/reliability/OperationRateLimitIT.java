@@ -114,7 +114,7 @@ class OperationRateLimitIT {
                     setup.key(),
                     "{\"card_id\": \"%s\", \"pin\": \"1234\", \"format\": \"iso_0\"}"
                         .formatted(card)),
-                201)
+                200)
             .text("pin_block");
     List<Response> answers =
         repeat(
