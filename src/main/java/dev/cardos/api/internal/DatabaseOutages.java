@@ -6,6 +6,7 @@ import java.sql.SQLTransientConnectionException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Recognises a failure that means PostgreSQL cannot be reached (stopped, restarting, the network
@@ -30,6 +31,14 @@ final class DatabaseOutages {
         return true;
       }
       if (t instanceof SQLException sql && connectionLost(sql.getSQLState())) {
+        return true;
+      }
+      // A rollback that fails has lost its connection; the failure that made it roll back (often
+      // the server's "terminating connection") is kept as the application exception.
+      if (t instanceof TransactionSystemException rollback
+          && (rollback.getCause() instanceof SQLException
+              || (rollback.getApplicationException() != null
+                  && causedOutage(rollback.getApplicationException())))) {
         return true;
       }
       if (t.getCause() == t) {
