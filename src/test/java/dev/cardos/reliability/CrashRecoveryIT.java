@@ -60,6 +60,7 @@ class CrashRecoveryIT {
   void killingCardosAtRandomMomentsLosesNothingTheClientWasToldAndDeliversEveryEvent()
       throws Exception {
     Path dataDir = Path.of("target", "chaos", UUID.randomUUID().toString());
+    boolean passed = false;
     int startupKills = 0;
     int loadKills = 0;
     int resolved = 0;
@@ -130,8 +131,11 @@ class CrashRecoveryIT {
           work.statuses);
       assertThat(startupKills + loadKills).isGreaterThanOrEqualTo(KILLS);
       assertThat(work.answeredAuthorizations()).isGreaterThan(KILLS);
+      passed = true;
     } finally {
-      deleteQuietly(dataDir);
+      if (passed) {
+        deleteQuietly(dataDir); // kept after a failure, with cardos.log, for the diagnosis
+      }
     }
   }
 
@@ -148,10 +152,11 @@ class CrashRecoveryIT {
   void withItsDatabaseStoppedCardosReportsUnhealthyRefusesWith503AndRecoversByItself()
       throws Exception {
     Path dir = Path.of("target", "chaos-db", UUID.randomUUID().toString()).toAbsolutePath();
+    boolean passed = false;
     Path pgDir = dir.resolve("pg");
     Files.createDirectories(pgDir);
     int pgPort = CardosProcess.freePort();
-    EmbeddedPostgres pg = startPostgres(pgDir, pgPort, true);
+    EmbeddedPostgres pg = startPostgres(pgDir, pgPort);
     Map<String, String> env = new java.util.HashMap<>(keys());
     env.put("CARDOS_DB_URL", "jdbc:postgresql://localhost:" + pgPort + "/postgres");
     env.put("CARDOS_DB_USER", "postgres");
@@ -174,7 +179,7 @@ class CrashRecoveryIT {
             .atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(200))
             .until(() -> snapshot(work).getOrDefault(503, 0) > before.getOrDefault(503, 0));
-        pg = startPostgres(pgDir, pgPort, false);
+        pg = startPostgres(pgDir, pgPort);
         await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(200))
@@ -192,9 +197,12 @@ class CrashRecoveryIT {
               + " %d time(s), %d authorizations, %d deposits and transfers, answers by status %s%n",
           outages, cardos.starts(), work.authorizations.size(), work.moves.size(), work.statuses);
       assertThat(cardos.starts()).as("CardOS recovered without a restart").isEqualTo(1);
+      passed = true;
     } finally {
       pg.close();
-      deleteQuietly(dir);
+      if (passed) {
+        deleteQuietly(dir); // kept after a failure, with cardos.log, for the diagnosis
+      }
     }
   }
 
@@ -204,11 +212,14 @@ class CrashRecoveryIT {
     return copy;
   }
 
-  private static EmbeddedPostgres startPostgres(Path dir, int port, boolean clean)
-      throws IOException {
+  /**
+   * The test's own PostgreSQL on a fixed directory and port. Never "clean": the library would
+   * initialise the directory anew and delete it on close, so the restarted server would be empty.
+   */
+  private static EmbeddedPostgres startPostgres(Path dir, int port) throws IOException {
     return EmbeddedPostgres.builder()
         .setDataDirectory(dir)
-        .setCleanDataDirectory(clean)
+        .setCleanDataDirectory(false)
         .setPort(port)
         .start();
   }

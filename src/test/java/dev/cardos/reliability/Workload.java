@@ -284,6 +284,7 @@ final class Workload {
   private Response send(java.util.function.Supplier<Response> request) {
     try {
       Response r = request.get();
+      last = r.toString();
       statuses.computeIfAbsent(r.status(), s -> new AtomicInteger()).incrementAndGet();
       answers.add(r.raw());
       if (r.status() >= 500) {
@@ -292,6 +293,7 @@ final class Workload {
       }
       return r;
     } catch (UncheckedIOException | IllegalStateException e) {
+      last = e.toString();
       statuses.computeIfAbsent(-1, s -> new AtomicInteger()).incrementAndGet();
       return null;
     }
@@ -301,12 +303,19 @@ final class Workload {
    * Sends a request again, as a client does after no answer or a 503 with Retry-After, until it is
    * answered; right after a database restart the pool may still hand out a dead connection once.
    */
-  private static void retryUntilAnswered(java.util.concurrent.Callable<Boolean> request) {
-    org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(60))
-        .pollInterval(java.time.Duration.ofMillis(250))
-        .until(request);
+  private void retryUntilAnswered(java.util.concurrent.Callable<Boolean> request) {
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(60))
+          .pollInterval(java.time.Duration.ofMillis(250))
+          .until(request);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("a retried request was never answered; the last answer: " + last, e);
+    }
   }
+
+  /** The last answer (or failure) any request got, for the message of a failed retry. */
+  private volatile String last;
 
   /** Retries every unanswered request, as it was, until it is answered; returns how many. */
   int resolveUnanswered() {
