@@ -1,6 +1,7 @@
 package dev.cardos.database;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param durable whether the embedded database syncs commits to disk; only tests turn it off
  * @param embeddedPort TCP port of the embedded database on loopback, 0 for any free port
  * @param poolSize maximum connections in the pool
+ * @param connectionTimeout how long a request waits for a connection before it is refused with 503
+ *     (the database unreachable, or the pool exhausted)
  */
 @ConfigurationProperties("cardos.db")
 public record DatabaseProperties(
@@ -23,7 +26,8 @@ public record DatabaseProperties(
     @DefaultValue("./data") Path dataDir,
     @DefaultValue("true") boolean durable,
     @DefaultValue("0") int embeddedPort,
-    @DefaultValue("20") int poolSize) {
+    @DefaultValue("20") int poolSize,
+    @DefaultValue("30s") Duration connectionTimeout) {
 
   boolean external() {
     return url != null && !url.isBlank();

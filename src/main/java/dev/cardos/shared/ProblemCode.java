@@ -44,7 +44,8 @@ public enum ProblemCode {
   IDEMPOTENCY_KEY_INVALID(400, "The Idempotency-Key header is invalid"),
   RATE_LIMITED(429, "Too many requests for this API key"),
   PAYLOAD_TOO_LARGE(413, "The request body is too large"),
-  INTERNAL_ERROR(500, "An unexpected error occurred");
+  INTERNAL_ERROR(500, "An unexpected error occurred"),
+  SERVICE_UNAVAILABLE(503, "CardOS cannot reach its database just now");
 
   private final int status;
   private final String title;

@@ -137,12 +137,47 @@ class ProblemHandler {
   @ExceptionHandler(Exception.class)
   ResponseEntity<Map<String, Object>> unexpected(Exception e, HttpServletRequest request) {
     Object requestId = request.getAttribute(ProblemResponses.REQUEST_ID_ATTRIBUTE);
+    if (unstorableText(e)) {
+      return problem(
+          new Problem(
+              ProblemCode.VALIDATION_FAILED,
+              "The request holds text that cannot be stored: a NUL character (\\u0000) or an"
+                  + " invalid character encoding"),
+          request);
+    }
+    if (DatabaseOutages.causedOutage(e)) {
+      log.warn("Database unreachable in request {}: {}", requestId, e.getClass().getName());
+      return ResponseEntity.status(ProblemCode.SERVICE_UNAVAILABLE.status())
+          .header("Retry-After", Integer.toString(DatabaseOutages.RETRY_AFTER_SECONDS))
+          .contentType(PROBLEM_JSON)
+          .body(
+              ProblemResponses.body(
+                  new Problem(
+                      ProblemCode.SERVICE_UNAVAILABLE,
+                      "The database cannot be reached; nothing was committed, retry shortly"),
+                  request));
+    }
     log.error("Unexpected failure in request {}: {}", requestId, e.getClass().getName(), e);
     return problem(
         new Problem(
             ProblemCode.INTERNAL_ERROR,
             "Something went wrong on our side; quote the request id to support"),
         request);
+  }
+
+  /**
+   * PostgreSQL refuses a NUL character in text (SQLSTATE 22021) and text it cannot convert (22P05).
+   * Such input reaches the database only when no field rule caught it first; the write is rolled
+   * back and the client told its input was wrong, not that CardOS failed.
+   */
+  private static boolean unstorableText(Throwable failure) {
+    for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql
+          && ("22021".equals(sql.getSQLState()) || "22P05".equals(sql.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Problem validation(BindingResult result) {

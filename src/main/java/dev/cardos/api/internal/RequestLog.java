@@ -66,12 +66,27 @@ class RequestLog extends OncePerRequestFilter {
     } catch (IOException | ServletException | RuntimeException e) {
       // A failure outside any handler (a filter, the container): answer with a problem that
       // names nothing internal, and keep the detail in the log under the request id.
-      log.error("Unhandled failure in request {}", requestId, e);
+      boolean outage = DatabaseOutages.causedOutage(e);
+      if (outage) {
+        log.warn("Database unreachable in request {}: {}", requestId, e.getClass().getName());
+      } else {
+        log.error("Unhandled failure in request {}", requestId, e);
+      }
       if (response.isCommitted()) {
         throw e;
       }
       response.reset();
       response.setHeader("Request-Id", requestId);
+      if (outage) {
+        response.setHeader("Retry-After", Integer.toString(DatabaseOutages.RETRY_AFTER_SECONDS));
+        ProblemResponses.write(
+            new Problem(
+                ProblemCode.SERVICE_UNAVAILABLE,
+                "The database cannot be reached; nothing was committed, retry shortly"),
+            request,
+            response);
+        return;
+      }
       ProblemResponses.write(
           new Problem(
               ProblemCode.INTERNAL_ERROR,

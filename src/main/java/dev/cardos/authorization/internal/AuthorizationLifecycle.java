@@ -106,6 +106,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
    */
   @Transactional(propagation = org.springframework.transaction.annotation.Propagation.NESTED)
   Adjustment increment(Realm realm, String authorizationKey, String networkId, long amount) {
+    claimNetworkId(networkId);
     Optional<Adjustment> earlier = adjustment(networkId);
     if (earlier.isPresent()) {
       return ownRepeat(realm, earlier.get().authorizationId(), earlier.get());
@@ -157,6 +158,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
 
   Adjustment declinedIncrement(
       Realm realm, String authorizationKey, String networkId, long amount, DeclineReason reason) {
+    claimNetworkId(networkId);
     Optional<Adjustment> earlier = adjustment(networkId);
     if (earlier.isPresent()) {
       return ownRepeat(realm, earlier.get().authorizationId(), earlier.get());
@@ -174,6 +176,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
   }
 
   Adjustment reverse(Realm realm, String authorizationKey, String networkId, Long amount) {
+    claimNetworkId(networkId);
     Optional<Adjustment> earlier = adjustment(networkId);
     if (earlier.isPresent()) {
       return ownRepeat(realm, earlier.get().authorizationId(), earlier.get());
@@ -227,6 +230,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
 
   Transaction clear(
       Realm realm, String authorizationKey, String networkId, Long amount, boolean finalClearing) {
+    claimNetworkId(networkId);
     Optional<Transaction> earlier = transaction(networkId);
     if (earlier.isPresent()) {
       return ownTransaction(realm, earlier.get());
@@ -342,6 +346,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
       long amount,
       String currency,
       DecisionCore.Merchant merchant) {
+    claimNetworkId(networkId);
     Optional<Transaction> earlier = transaction(networkId);
     if (earlier.isPresent()) {
       return ownTransaction(owner, earlier.get());
@@ -396,6 +401,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
       String currency,
       DecisionCore.Merchant merchant,
       String originalAuthorizationKey) {
+    claimNetworkId(networkId);
     Optional<Transaction> earlier = transaction(networkId);
     if (earlier.isPresent()) {
       return ownTransaction(owner, earlier.get());
@@ -567,6 +573,19 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
       case PostingResult.InsufficientFunds refused ->
           throw new IllegalStateException("a checked posting was refused: " + refused);
     };
+  }
+
+  /**
+   * Serialises the copies of one network message: the network (or a retrying client) may send the
+   * same message again while the first is still being applied, and each copy's look-up of an
+   * earlier answer would otherwise miss it and collide on the unique network transaction id. The
+   * lock is held until this transaction ends, so a copy that waited sees the first one's answer.
+   */
+  private void claimNetworkId(String networkId) {
+    jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('network message ' || :id, 0))")
+        .param("id", networkId)
+        .query()
+        .singleRow();
   }
 
   private Optional<Adjustment> adjustment(String networkId) {

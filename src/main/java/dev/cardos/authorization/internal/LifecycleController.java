@@ -38,11 +38,14 @@ import org.springframework.web.bind.annotation.RestController;
 class LifecycleController {
 
   private final AuthorizationLifecycle lifecycle;
+  private final JdbcAuthorizations authorizations;
   private final Cards cards;
   private final Ids ids;
 
-  LifecycleController(AuthorizationLifecycle lifecycle, Cards cards, Ids ids) {
+  LifecycleController(
+      AuthorizationLifecycle lifecycle, JdbcAuthorizations authorizations, Cards cards, Ids ids) {
     this.lifecycle = lifecycle;
+    this.authorizations = authorizations;
     this.cards = cards;
     this.ids = ids;
   }
@@ -106,7 +109,7 @@ class LifecycleController {
       @NotNull Long amount,
       @NotNull String currency,
       @Valid AuthorizationController.MerchantInput merchant,
-      String authorizationId,
+      @Size(max = 64) String authorizationId,
       @Size(max = 64) String networkTransactionId) {}
 
   @PostMapping("/v1/simulate/refunds")
@@ -116,6 +119,12 @@ class LifecycleController {
   Transaction refund(Realm realm, @Valid @RequestBody CardMovement body) {
     test(realm);
     Card card = card(realm, body.cardId());
+    // A refund that names its authorization must name one of this realm's: an unknown id is a
+    // mistake to report, not a reason to book the refund unlinked.
+    if (body.authorizationId() != null
+        && authorizations.lock(realm, body.authorizationId()).isEmpty()) {
+      throw Problem.notFound("authorization", body.authorizationId());
+    }
     return lifecycle.refund(
         realm,
         card,
@@ -132,6 +141,10 @@ class LifecycleController {
   @Operation(summary = "Test mode: a clearing that arrives with no authorization before it")
   Transaction forcePost(Realm realm, @Valid @RequestBody CardMovement body) {
     test(realm);
+    if (body.authorizationId() != null) {
+      throw Problem.invalidField(
+          "authorization_id", "is not accepted: a force post has no authorization");
+    }
     Card card = card(realm, body.cardId());
     return lifecycle.forcePost(
         realm,
