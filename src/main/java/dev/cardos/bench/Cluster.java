@@ -140,6 +140,8 @@ final class Cluster implements AutoCloseable {
         env.put("CARDOS_OPERATOR_KEY", operator);
         env.put("CARDOS_NETWORK_KEY", network);
         env.put("CARDOS_MASTER_KEY", masterKey);
+        // Older builds throttled the network key at the tenant default; keys set their own.
+        env.put("CARDOS_RATE_LIMIT_PER_SECOND", "100000");
         if (iso8583) {
           int isoPort = freePort();
           env.put("CARDOS_ISO8583_PORT", Integer.toString(isoPort));

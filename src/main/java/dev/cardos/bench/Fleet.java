@@ -129,10 +129,10 @@ final class Fleet {
 
   /** {@code count} b2c cards, each on its own account holding {@link #CARD_BALANCE}. */
   List<Card> b2cCards(String programId, int count, int parallelism) throws Exception {
-    List<Card> cards = new ArrayList<>();
+    List<Card> cards = new ArrayList<>(cardholderWithCards(programId, 1));
     try (ExecutorService pool = Executors.newFixedThreadPool(parallelism)) {
       List<Future<List<Card>>> batches = new ArrayList<>();
-      for (int start = 0; start < count; start += CARDS_PER_CARDHOLDER) {
+      for (int start = 1; start < count; start += CARDS_PER_CARDHOLDER) {
         int n = Math.min(CARDS_PER_CARDHOLDER, count - start);
         batches.add(pool.submit(() -> cardholderWithCards(programId, n)));
       }
@@ -203,10 +203,11 @@ final class Fleet {
             .get("id")
             .asString();
     deposit(account, funding);
-    List<Card> cards = new ArrayList<>();
+    // The first card alone: it may create the store's first keys.
+    List<Card> cards = new ArrayList<>(List.of(issue(programId, null)));
     try (ExecutorService pool = Executors.newFixedThreadPool(parallelism)) {
       List<Future<Card>> issued = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
+      for (int i = 1; i < count; i++) {
         issued.add(pool.submit(() -> issue(programId, null)));
       }
       for (Future<Card> card : issued) {
