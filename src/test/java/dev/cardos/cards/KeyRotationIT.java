@@ -46,6 +46,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * rotation a database of its own: it re-encrypts and retires keys for every card there is.
  */
 @ServerTest
+// It reveals every card it issued, more than a key's default reveal budget allows in a minute.
+@org.springframework.test.context.TestPropertySource(
+    properties = "cardos.api.reveals-per-minute=100000")
 class KeyRotationIT {
 
   private static final Path DATA_DIR =
