@@ -20,27 +20,11 @@ final class PgBench {
   static double run(String[] target, int clients, int seconds, StringBuilder log)
       throws IOException, InterruptedException {
     int scale = Math.max(clients, 10);
+    // -n: skip the vacuums (at -i of the fresh tables, before a run of the whole set).
     List<String> base =
         List.of("pgbench", "-h", target[0], "-p", target[1], "-U", "postgres", "-n");
     if (exec(concat(base, "-i", "-q", "-s", Integer.toString(scale), target[2]), log) != 0) {
-      // -n is not an option of -i on every version; retry without it.
-      List<String> init =
-          List.of(
-              "pgbench",
-              "-h",
-              target[0],
-              "-p",
-              target[1],
-              "-U",
-              "postgres",
-              "-i",
-              "-q",
-              "-s",
-              Integer.toString(scale),
-              target[2]);
-      if (exec(init, log) != 0) {
-        return -1;
-      }
+      return -1;
     }
     StringBuilder out = new StringBuilder();
     int code =

@@ -226,7 +226,7 @@ class AuthorizationEngine {
     try {
       answer =
           writer.write(
-              lockKey(card, account),
+              lockKey(card.cardholderId(), account.id()),
               step -> approve(step, attempt, verdict, scopes, cardAmount, holdExpiry));
     } catch (org.springframework.dao.DuplicateKeyException repeated) {
       // The same network message arrived more than once at the same moment: the first answer
@@ -308,8 +308,8 @@ class AuthorizationEngine {
    * What a decision's writes lock: a b2c card's rows all belong to its cardholder (the card's own
    * account and usage, the cardholder's usage); a b2b card's account is shared by the business.
    */
-  private static String lockKey(Card card, Account account) {
-    return card.cardholderId() != null ? card.cardholderId() : account.id();
+  private static String lockKey(String cardholderId, String accountId) {
+    return cardholderId != null ? cardholderId : accountId;
   }
 
   /**
@@ -571,12 +571,17 @@ class AuthorizationEngine {
         null);
   }
 
-  private Authorization store(Realm realm, Authorization declined) {
-    String lockKey =
-        declined.cardholderId() != null ? declined.cardholderId() : declined.accountId();
+  /**
+   * Stores a decline (and its event, when the card is known) in the next group commit; a repeated
+   * network transaction id returns the first answer instead.
+   */
+  Authorization store(Realm realm, Authorization declined) {
     Authorization stored;
     try {
-      stored = writer.write(lockKey, step -> insertDecline(realm, declined));
+      stored =
+          writer.write(
+              lockKey(declined.cardholderId(), declined.accountId()),
+              step -> insertDecline(realm, declined));
     } catch (org.springframework.dao.DuplicateKeyException repeated) {
       // The same network message arrived twice at once: the first answer stands.
       return authorizations.byNetworkTransactionId(declined.networkTransactionId()).orElseThrow();

@@ -342,17 +342,8 @@ class EngineNetworkMessages implements NetworkMessages {
             reason.meaning(),
             0,
             clock.instant());
-    try {
-      transactions.executeWithoutResult(
-          tx -> {
-            authorizations.insert(realm, declined, null, false);
-            if (realm != null) {
-              outbox.append(realm, EventType.AUTHORIZATION_DECLINED, declined.id(), declined);
-            }
-          });
-    } catch (org.springframework.dao.DuplicateKeyException repeated) {
-      // The same message again: its first decline stands.
-    }
+    // Stored as the engine stores every decline; a repeat of the message stores nothing more.
+    engine.store(realm, declined);
     return new CardCheck(reason, null, 0, 0);
   }
 

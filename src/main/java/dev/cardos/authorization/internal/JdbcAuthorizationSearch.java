@@ -41,10 +41,6 @@ class JdbcAuthorizationSearch implements Authorizations {
   @Override
   public List<Authorization> search(Realm realm, Search s, int limitMax) {
     String merchant = s.merchant() == null || s.merchant().isBlank() ? null : s.merchant().strip();
-    String like =
-        merchant == null
-            ? null
-            : "%" + merchant.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     List<String> ids =
         jdbc.sql(
                 """
@@ -65,7 +61,7 @@ class JdbcAuthorizationSearch implements Authorizations {
             .param("approved", s.approved())
             .param("reason", s.declineReason())
             .param("merchant", merchant)
-            .param("like", like)
+            .param("like", like(merchant))
             .param("from", Timestamps.sql(s.createdFrom()))
             .param("to", Timestamps.sql(s.createdTo()))
             .param("n", Math.clamp(limitMax, 1, LIMIT_MAX))
