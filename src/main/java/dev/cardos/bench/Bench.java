@@ -255,6 +255,11 @@ public final class Bench {
       }
       printTable(pgbenchTps, spreadRate);
       writeJson(stamp, pgbenchTps);
+      if (options.jfr() && cluster.ownsPostgres()) {
+        Path profile = work.resolve("pg_stat_statements.tsv");
+        cluster.writeStatementProfile(profile);
+        out.println("  PostgreSQL statement profile: " + profile);
+      }
     }
     if (!violations.isEmpty()) {
       out.println("FAILED: " + violations.size() + " invariant violation(s)");
@@ -301,13 +306,17 @@ public final class Bench {
     long answered = Math.max(1, r.sent.sum() - r.errors.sum());
     double cardos = (after[0] - before[0]) / 1e6 / answered;
     double database = (after[1] - before[1]) / 1e6 / answered;
+    double generator = (after[2] - before[2]) / 1e6 / answered;
     rows.getLast().put("cardos_cpu_ms_per_auth", Math.round(cardos * 1000) / 1000.0);
     rows.getLast().put("postgres_cpu_ms_per_auth", Math.round(database * 1000) / 1000.0);
+    rows.getLast().put("load_generator_cpu_ms_per_auth", Math.round(generator * 1000) / 1000.0);
     out.printf(
         Locale.ROOT,
-        "    CPU per authorization: CardOS %.2f ms, PostgreSQL %.2f ms; %.1f decisions per commit%n",
+        "    CPU per authorization: CardOS %.2f ms, PostgreSQL %.2f ms, load generator %.2f ms;"
+            + " %.1f decisions per commit%n",
         cardos,
         database,
+        generator,
         perCommit);
   }
 

@@ -98,6 +98,7 @@ final class Cluster implements AutoCloseable {
             .setServerConfig("full_page_writes", "on")
             .setServerConfig("max_connections", "300")
             .setServerConfig("shared_buffers", "512MB")
+            .setServerConfig("shared_preload_libraries", jfr ? "pg_stat_statements" : "")
             .start();
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
@@ -111,6 +112,14 @@ final class Cluster implements AutoCloseable {
       }
       s.execute("CREATE DATABASE cardos");
       s.execute("CREATE DATABASE pgbench");
+    }
+    if (jfr) {
+      try (Connection c =
+              DriverManager.getConnection(
+                  "jdbc:postgresql://localhost:" + postgres.getPort() + "/cardos", "postgres", "");
+          Statement s = c.createStatement()) {
+        s.execute("CREATE EXTENSION pg_stat_statements");
+      }
     }
     String dbUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/cardos";
     SecureRandom random = new SecureRandom();
@@ -175,7 +184,8 @@ final class Cluster implements AutoCloseable {
 
   /**
    * CPU time so far of the CardOS nodes and, separately, of everything else this process started
-   * (the PostgreSQL server and its backends), for CPU per authorization.
+   * (the PostgreSQL server and its backends), and of this process (the load generator), for CPU per
+   * authorization.
    */
   long[] cpuNanos() {
     long nodes = 0;
@@ -199,7 +209,9 @@ final class Cluster implements AutoCloseable {
         database = 0;
       }
     }
-    return new long[] {nodes, database};
+    long generator =
+        ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    return new long[] {nodes, database, generator};
   }
 
   /**
@@ -238,6 +250,51 @@ final class Cluster implements AutoCloseable {
     return new String[] {
       uri.getHost(), Integer.toString(uri.getPort() == -1 ? 5432 : uri.getPort()), "pgbench"
     };
+  }
+
+  /**
+   * With {@code --jfr}, PostgreSQL's side of the profile: the statements of the CardOS database by
+   * total execution time, with calls, mean time and rows, written to {@code file}.
+   */
+  void writeStatementProfile(Path file) {
+    String sql =
+        """
+        SELECT calls, round(total_exec_time::numeric, 1) AS total_ms,
+               round((total_exec_time / calls)::numeric * 1000, 1) AS mean_us,
+               round((total_plan_time / calls)::numeric * 1000, 1) AS plan_us,
+               rows, regexp_replace(query, '\\s+', ' ', 'g') AS query
+          FROM pg_stat_statements
+         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'cardos') AND calls > 0
+         ORDER BY total_exec_time DESC LIMIT 40
+        """;
+    StringBuilder out = new StringBuilder("calls\ttotal_ms\tmean_us\tplan_us\trows\tquery\n");
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        var rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        for (int i = 1; i <= 6; i++) {
+          out.append(rs.getString(i)).append(i < 6 ? '\t' : '\n');
+        }
+      }
+      String tables =
+          """
+          SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_dead_tup, autovacuum_count,
+                 autoanalyze_count
+            FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd > 0
+           ORDER BY n_tup_ins + n_tup_upd DESC
+          """;
+      out.append("\ntable\tinserted\tupdated\thot_updated\tdead\tautovacuums\tautoanalyzes\n");
+      try (var tr = s.executeQuery(tables)) {
+        while (tr.next()) {
+          for (int i = 1; i <= 7; i++) {
+            out.append(tr.getString(i)).append(i < 7 ? '\t' : '\n');
+          }
+        }
+      }
+      Files.writeString(file, out);
+    } catch (SQLException | IOException e) {
+      System.err.println("no statement profile: " + e.getMessage());
+    }
   }
 
   boolean ownsPostgres() {

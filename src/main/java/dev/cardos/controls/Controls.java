@@ -44,6 +44,26 @@ public interface Controls {
    */
   Optional<Exceeded> consume(String subjectId, List<Charge> charges);
 
+  /** One subject's charges, for {@link #consumeAll}. */
+  record Consumption(String subjectId, List<Charge> charges) {}
+
+  /** Which subject's charge broke its limit. */
+  record Refusal(String subjectId, Exceeded exceeded) {}
+
+  /**
+   * {@link #consume} for several subjects (a card and its cardholder) in one statement: rows are
+   * taken subject by subject in the order given, each subject's windows by key. Returns the first
+   * charge that broke its limit; the caller must then roll back.
+   */
+  Optional<Refusal> consumeAll(List<Consumption> consumptions);
+
+  /**
+   * Takes back, exactly (amount and count), charges {@link #consumeAll} added earlier in the
+   * caller's transaction: how an approval that is declined after all undoes its charges without a
+   * savepoint. The rows are still locked by the caller, so nothing came in between.
+   */
+  void undo(List<Consumption> consumptions);
+
   /** A charge that broke its window's limit, and the window's usage before the charge. */
   record Exceeded(Charge charge, Used before) {
 

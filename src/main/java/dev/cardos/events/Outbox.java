@@ -13,4 +13,13 @@ public interface Outbox {
    * object. Returns the event id ({@code evt_...}).
    */
   String append(Realm realm, EventType type, String objectId, Object data);
+
+  /** An event to append, as {@link #append} takes it. */
+  record Event(Realm realm, EventType type, String objectId, Object data) {}
+
+  /**
+   * Appends many events, with their deliveries, in one statement: what a group commit of
+   * authorizations appends.
+   */
+  void appendAll(java.util.List<Event> events);
 }

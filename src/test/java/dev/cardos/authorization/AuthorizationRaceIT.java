@@ -74,6 +74,10 @@ class AuthorizationRaceIT {
     assertThat(balances.get("ledger").asLong()).isEqualTo(10_000);
     assertThat(activeHoldCount(card.accountId())).isEqualTo(100);
     assertThat(storedApprovals(card.id())).isEqualTo(100);
+    // Declines at the final check (the hold) took back the limit charges they made, exactly.
+    JsonNode day = cardDay(card.id());
+    assertThat(day.get("amount_used").asLong()).isEqualTo(10_000);
+    assertThat(day.get("count_used").asLong()).isEqualTo(100);
     assertThat(
             expect(api.get("/v1/admin/ledger/verify", OPERATOR_KEY), 200)
                 .body()
@@ -99,23 +103,29 @@ class AuthorizationRaceIT {
     assertThat(balances.get("held").asLong()).isEqualTo(10_000);
     assertThat(balances.get("available").asLong()).isEqualTo(990_000);
     assertThat(activeHoldCount(card.accountId())).isEqualTo(100);
-    JsonNode spend = expect(issuer.get("/v1/cards/" + card.id() + "/spend"), 200).body();
-    List<JsonNode> cardDay = new ArrayList<>();
-    for (JsonNode w : spend.get("windows")) {
-      if (w.get("level").asString().equals("card") && w.get("window").asString().equals("day")) {
-        cardDay.add(w);
-      }
-    }
-    assertThat(cardDay).hasSize(1);
-    assertThat(cardDay.getFirst().get("amount_used").asLong()).isEqualTo(10_000);
-    assertThat(cardDay.getFirst().get("count_used").asLong()).isEqualTo(100);
-    assertThat(cardDay.getFirst().get("amount_remaining").asLong()).isZero();
+    JsonNode cardDay = cardDay(card.id());
+    assertThat(cardDay.get("amount_used").asLong()).isEqualTo(10_000);
+    assertThat(cardDay.get("count_used").asLong()).isEqualTo(100);
+    assertThat(cardDay.get("amount_remaining").asLong()).isZero();
     assertThat(
             expect(api.get("/v1/admin/ledger/verify", OPERATOR_KEY), 200)
                 .body()
                 .get("ok")
                 .asBoolean())
         .isTrue();
+  }
+
+  /** The card's own day window, as {@code GET /v1/cards/{id}/spend} shows it. */
+  private JsonNode cardDay(String cardId) {
+    JsonNode spend = expect(issuer.get("/v1/cards/" + cardId + "/spend"), 200).body();
+    List<JsonNode> days = new ArrayList<>();
+    for (JsonNode w : spend.get("windows")) {
+      if (w.get("level").asString().equals("card") && w.get("window").asString().equals("day")) {
+        days.add(w);
+      }
+    }
+    assertThat(days).hasSize(1);
+    return days.getFirst();
   }
 
   @Test

@@ -62,6 +62,11 @@ class AuthorizationEngine {
   private final Clock clock;
   private final MeterRegistry metrics;
 
+  /** Where a group commit's authorizations and events go: one statement each per batch. */
+  private final GroupCommit.Sink<JdbcAuthorizations.Row> authorizationRows;
+
+  private final GroupCommit.Sink<Outbox.Event> events;
+
   /** A program's default controls, parsed once: programs never change after creation. */
   private final com.github.benmanes.caffeine.cache.Cache<String, SpendControls> programControls =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
@@ -95,6 +100,8 @@ class AuthorizationEngine {
     this.ids = ids;
     this.clock = clock;
     this.metrics = metrics;
+    this.authorizationRows = authorizations::insertAll;
+    this.events = outbox::appendAll;
   }
 
   /** The card is named by number (the network) or, in test mode, by id within a realm. */
@@ -240,9 +247,10 @@ class AuthorizationEngine {
   }
 
   /**
-   * The approval's writes: the hold (only if the account covers it, under its row lock), the limit
-   * windows (only if they stay within their limits), the authorization and its event. When a final
-   * check fails, everything so far is rolled back and the decline is written instead.
+   * The approval's writes: the limit windows (kept only if they stay within their limits), the hold
+   * (only if the account covers it, under its row lock), then, with the rest of the group commit,
+   * the authorization and its event. When a final check fails, the charges are taken back and the
+   * decline is written instead.
    */
   private Authorization approve(
       GroupCommit.Step step,
@@ -252,42 +260,46 @@ class AuthorizationEngine {
       long cardAmount,
       Instant holdExpiry) {
     Realm realm = attempt.realm();
+    // Limits first, then the hold (the order increments take too). Neither writes anything when
+    // its check fails, and a failed hold takes the limits' charges back exactly: no savepoint.
+    List<Controls.Consumption> charges =
+        scopes.stream()
+            .map(s -> new Controls.Consumption(s.subjectId(), s.charges(cardAmount)))
+            .toList();
+    Optional<Controls.Refusal> over = controls.consumeAll(charges);
+    if (over.isPresent()) {
+      controls.undo(charges);
+      Scope scope =
+          scopes.stream()
+              .filter(s -> s.subjectId().equals(over.get().subjectId()))
+              .findFirst()
+              .orElseThrow();
+      return finalCheckFailed(
+          step,
+          attempt,
+          verdict,
+          reasonFor(scope, over.get().exceeded()),
+          "A concurrent authorization used the remaining limit");
+    }
     HoldResult hold =
         ledger.placeNewHold(
             realm, attempt.authorizationId(), attempt.account().id(), cardAmount, holdExpiry);
     if (!(hold instanceof HoldResult.Done)) {
-      step.rollback();
+      controls.undo(charges);
       long available =
           hold instanceof HoldResult.InsufficientFunds f
               ? f.availableMinor()
               : attempt.account().availableMinor();
       String currency = attempt.account().currency();
-      return insertDecline(
-          realm,
-          declineRecord(
-              attempt,
-              new Outcome.Decline(
-                  DeclineReason.INSUFFICIENT_FUNDS,
-                  "Available "
-                      + dev.cardos.shared.Currencies.format(Math.max(0, available), currency)
-                      + ", requested "
-                      + dev.cardos.shared.Currencies.format(cardAmount, currency)),
-              verdict));
-    }
-    for (Scope scope : scopes) {
-      Optional<Controls.Exceeded> over =
-          controls.consume(scope.subjectId(), scope.charges(cardAmount));
-      if (over.isPresent()) {
-        step.rollback();
-        return insertDecline(
-            realm,
-            declineRecord(
-                attempt,
-                new Outcome.Decline(
-                    reasonFor(scope, over.get()),
-                    "A concurrent authorization used the remaining limit"),
-                verdict));
-      }
+      return finalCheckFailed(
+          step,
+          attempt,
+          verdict,
+          DeclineReason.INSUFFICIENT_FUNDS,
+          "Available "
+              + dev.cardos.shared.Currencies.format(Math.max(0, available), currency)
+              + ", requested "
+              + dev.cardos.shared.Currencies.format(cardAmount, currency));
     }
     Authorization a =
         record(
@@ -299,9 +311,24 @@ class AuthorizationEngine {
             "00",
             verdict.explanation(),
             attempt.authorizationId());
-    authorizations.insert(realm, a, holdExpiry, attempt.card().singleUse());
-    outbox.append(realm, EventType.AUTHORIZATION_APPROVED, a.id(), a);
+    step.later(
+        authorizationRows,
+        new JdbcAuthorizations.Row(realm, a, holdExpiry, attempt.card().singleUse()));
+    step.later(events, new Outbox.Event(realm, EventType.AUTHORIZATION_APPROVED, a.id(), a));
     return a;
+  }
+
+  /** The decline an approval becomes when a check under lock fails, written with the batch. */
+  private Authorization finalCheckFailed(
+      GroupCommit.Step step,
+      Attempt attempt,
+      Verdict verdict,
+      DeclineReason reason,
+      String explanation) {
+    return deferDecline(
+        step,
+        attempt.realm(),
+        declineRecord(attempt, new Outcome.Decline(reason, explanation), verdict));
   }
 
   /**
@@ -581,7 +608,7 @@ class AuthorizationEngine {
       stored =
           writer.write(
               lockKey(declined.cardholderId(), declined.accountId()),
-              step -> insertDecline(realm, declined));
+              step -> deferDecline(step, realm, declined));
     } catch (org.springframework.dao.DuplicateKeyException repeated) {
       // The same network message arrived twice at once: the first answer stands.
       return authorizations.byNetworkTransactionId(declined.networkTransactionId()).orElseThrow();
@@ -590,11 +617,13 @@ class AuthorizationEngine {
     return stored;
   }
 
-  /** Writes a decline and, when the card is known, its event; in the caller's transaction. */
-  private Authorization insertDecline(Realm realm, Authorization declined) {
-    authorizations.insert(realm, declined, null, false);
+  /** Writes a decline and, when the card is known, its event, with the rest of the batch. */
+  private Authorization deferDecline(GroupCommit.Step step, Realm realm, Authorization declined) {
+    step.later(authorizationRows, new JdbcAuthorizations.Row(realm, declined, null, false));
     if (realm != null) {
-      outbox.append(realm, EventType.AUTHORIZATION_DECLINED, declined.id(), declined);
+      step.later(
+          events,
+          new Outbox.Event(realm, EventType.AUTHORIZATION_DECLINED, declined.id(), declined));
     }
     return declined;
   }

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,9 +23,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Group commit for decisions: one writer thread takes every decision waiting to be written,
- * executes each inside its own savepoint of one transaction, and commits them together, so that one
- * durable commit (one WAL flush) serves many authorizations. A caller is answered only after the
- * commit that holds its writes returned: nothing is acknowledged before it is durable.
+ * executes each in one transaction (in a savepoint of its own when it asks for one), writes the
+ * rows they deferred (every authorization of the batch in one statement, every event in another),
+ * and commits them together, so that one durable commit (one WAL flush) serves many authorizations.
+ * A caller is answered only after the commit that holds its writes returned: nothing is
+ * acknowledged before it is durable.
  *
  * <p>Within a batch the jobs run one after another on one connection, ordered by their lock key
  * (the account, or the cardholder whose usage rows they touch), so a hot account's row is never
@@ -42,9 +46,30 @@ class GroupCommit implements SmartLifecycle {
     T run(Step step);
   }
 
-  /** Undoes a job's writes so far (back to its savepoint), leaving it free to write others. */
+  /** What a job can ask of the batch it runs in. */
   interface Step {
+
+    /**
+     * Marks the point {@link #rollback()} returns to (a savepoint). A job that runs statements of
+     * its own marks first; if one of its statements fails without a mark, the whole batch is run
+     * again, each job alone.
+     */
+    void mark();
+
+    /** Undoes what the job wrote and deferred since its mark, leaving it free to write others. */
     void rollback();
+
+    /**
+     * Writes {@code row} together with the other rows given to the same {@code sink} in this batch:
+     * once every job of the batch ran, in one call of the sink, before the commit. A sink that
+     * fails fails the batch, which is then run again, each job alone.
+     */
+    <R> void later(Sink<R> sink, R row);
+  }
+
+  /** Writes the rows a batch's jobs deferred to it, all in one go. */
+  interface Sink<R> {
+    void writeAll(List<R> rows);
   }
 
   private record Pending<T>(String lockKey, Job<T> job, CompletableFuture<T> answer) {}
@@ -121,19 +146,26 @@ class GroupCommit implements SmartLifecycle {
     try {
       transactions.executeWithoutResult(
           status -> {
+            Deferred deferred = new Deferred();
             for (int i = 0; i < batch.size(); i++) {
-              SavepointStep step = new SavepointStep(status);
+              BatchStep step = new BatchStep(status);
               try {
                 results[i] = batch.get(i).job().run(step);
+                step.handOver(deferred);
               } catch (RuntimeException e) {
+                if (!step.marked()) {
+                  // A statement failed outside a savepoint: the transaction is lost.
+                  throw e;
+                }
                 step.rollback();
                 failures[i] = e;
               }
             }
+            deferred.writeAll();
           });
-    } catch (RuntimeException commitFailed) {
+    } catch (RuntimeException batchFailed) {
       // Nothing of the batch is durable: each job gets a transaction of its own.
-      log.warn("A group commit of {} failed ({}); retrying each alone", batch.size(), commitFailed);
+      log.warn("A group commit of {} failed ({}); retrying each alone", batch.size(), batchFailed);
       batch.forEach(this::retryAlone);
       return;
     }
@@ -164,23 +196,71 @@ class GroupCommit implements SmartLifecycle {
   }
 
   private <T> T alone(Job<T> job) {
-    return transactions.execute(status -> job.run(new SavepointStep(status)));
+    return transactions.execute(
+        status -> {
+          BatchStep step = new BatchStep(status);
+          T result = job.run(step);
+          Deferred deferred = new Deferred();
+          step.handOver(deferred);
+          deferred.writeAll();
+          return result;
+        });
   }
 
-  /** A savepoint taken before the job; rolling back to it leaves a fresh one for what follows. */
-  private static final class SavepointStep implements Step {
-    private final TransactionStatus status;
-    private Object savepoint;
+  /** The rows a batch's jobs deferred, by sink, in the order the sinks were first used. */
+  private static final class Deferred {
+    private final Map<Sink<?>, List<Object>> rows = new LinkedHashMap<>();
 
-    SavepointStep(TransactionStatus status) {
+    void add(Sink<?> sink, Object row) {
+      rows.computeIfAbsent(sink, s -> new ArrayList<>()).add(row);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void writeAll() {
+      rows.forEach((sink, list) -> ((Sink) sink).writeAll(list));
+    }
+  }
+
+  /** One job's step: its savepoint, once marked, and the rows it deferred so far. */
+  private static final class BatchStep implements Step {
+    private final TransactionStatus status;
+    private final List<Map.Entry<Sink<?>, Object>> rows = new ArrayList<>();
+    private Object savepoint;
+    private int rowsAtMark;
+
+    BatchStep(TransactionStatus status) {
       this.status = status;
-      this.savepoint = status.createSavepoint();
+    }
+
+    @Override
+    public void mark() {
+      if (savepoint != null) {
+        status.releaseSavepoint(savepoint);
+      }
+      savepoint = status.createSavepoint();
+      rowsAtMark = rows.size();
+    }
+
+    boolean marked() {
+      return savepoint != null;
     }
 
     @Override
     public void rollback() {
+      if (savepoint == null) {
+        throw new IllegalStateException("rollback() without mark()");
+      }
       status.rollbackToSavepoint(savepoint);
-      savepoint = status.createSavepoint();
+      rows.subList(rowsAtMark, rows.size()).clear();
+    }
+
+    @Override
+    public <R> void later(Sink<R> sink, R row) {
+      rows.add(Map.entry(sink, row));
+    }
+
+    void handOver(Deferred deferred) {
+      rows.forEach(e -> deferred.add(e.getKey(), e.getValue()));
     }
   }
 

@@ -8,8 +8,10 @@ import dev.cardos.tenancy.Realm;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,46 +33,74 @@ class JdbcAuthorizations {
   }
 
   /**
-   * Stores an authorization; an approval carries when its hold expires and whether its card is
-   * single-use (both null/false for a decline).
+   * An authorization to store; an approval carries when its hold expires and whether its card is
+   * single-use (null and false for a decline).
    */
-  void insert(Realm realm, Authorization a, java.time.Instant holdExpiresAt, boolean singleUse) {
-    Map<String, Object> p = new HashMap<>();
-    p.put("id", a.id());
-    p.put("tenant", realm == null ? null : realm.tenantId());
-    p.put("mode", realm == null ? null : realm.mode().wire());
-    p.put("card", a.cardId());
-    p.put("cardholder", a.cardholderId());
-    p.put("account", a.accountId());
-    p.put("ntid", a.networkTransactionId());
-    p.put("amount", a.amount());
-    p.put("currency", a.currency());
-    p.put("cardAmount", a.cardAmount());
-    p.put("cardCurrency", a.cardCurrency());
-    p.put("fxRate", a.fxRate());
-    p.put("merchantId", a.merchant().get("id"));
-    p.put("merchantName", a.merchant().get("name"));
-    p.put("mcc", a.merchant().get("mcc"));
-    p.put("city", a.merchant().get("city"));
-    p.put("country", a.merchant().get("country"));
-    p.put("channel", a.channel());
-    p.put("approved", a.approved());
-    p.put("status", a.status());
-    p.put("reason", a.declineReason());
-    p.put("code", a.responseCode());
-    p.put("explanation", a.explanation());
-    p.put("source", a.decisionSource());
-    p.put("webhookLatency", a.webhookLatencyMs());
-    p.put("webhookReason", a.webhookReason());
-    p.put(
-        "webhookMetadata",
-        a.webhookMetadata() == null ? null : JSON.writeValueAsString(a.webhookMetadata()));
-    p.put("hold", a.holdId());
-    p.put("latency", a.decisionLatencyMs());
-    p.put("held", a.heldAmount());
-    p.put("at", Timestamps.sql(a.createdAt()));
-    p.put("holdExpires", holdExpiresAt == null ? null : Timestamps.sql(holdExpiresAt));
-    p.put("singleUse", singleUse);
+  record Row(Realm realm, Authorization a, Instant holdExpiresAt, boolean singleUse) {}
+
+  /** Stores one authorization. */
+  void insert(Realm realm, Authorization a, Instant holdExpiresAt, boolean singleUse) {
+    insertAll(List.of(new Row(realm, a, holdExpiresAt, singleUse)));
+  }
+
+  /**
+   * Stores authorizations in one statement, however many: a group commit's decisions are one round
+   * trip and one insert for the database. A repeated network transaction id fails the whole
+   * statement ({@link org.springframework.dao.DuplicateKeyException}).
+   */
+  void insertAll(List<Row> rows) {
+    int n = rows.size();
+    String[][] text = new String[TEXT_COLUMNS][n];
+    Long[][] longs = new Long[3][n];
+    Integer[][] ints = new Integer[2][n];
+    Boolean[][] flags = new Boolean[2][n];
+    for (int i = 0; i < n; i++) {
+      Row row = rows.get(i);
+      Authorization a = row.a();
+      Realm realm = row.realm();
+      String[] t = {
+        a.id(),
+        realm == null ? null : realm.tenantId(),
+        realm == null ? null : realm.mode().wire(),
+        a.cardId(),
+        a.cardholderId(),
+        a.accountId(),
+        a.networkTransactionId(),
+        a.currency(),
+        a.cardCurrency(),
+        a.fxRate(),
+        a.merchant().get("id"),
+        a.merchant().get("name"),
+        a.merchant().get("mcc"),
+        a.merchant().get("city"),
+        a.merchant().get("country"),
+        a.channel(),
+        a.status(),
+        a.declineReason(),
+        a.responseCode(),
+        a.explanation(),
+        a.decisionSource(),
+        a.webhookReason(),
+        a.webhookMetadata() == null ? null : JSON.writeValueAsString(a.webhookMetadata()),
+        a.holdId(),
+        a.createdAt().toString(),
+        row.holdExpiresAt() == null ? null : row.holdExpiresAt().toString()
+      };
+      for (int c = 0; c < TEXT_COLUMNS; c++) {
+        text[c][i] = t[c];
+      }
+      longs[0][i] = a.amount();
+      longs[1][i] = a.cardAmount();
+      longs[2][i] = a.heldAmount();
+      ints[0][i] = a.webhookLatencyMs();
+      ints[1][i] = a.decisionLatencyMs();
+      flags[0][i] = a.approved();
+      flags[1][i] = row.singleUse();
+    }
+    List<Object> params = new ArrayList<>(List.of(text));
+    params.addAll(List.of(longs));
+    params.addAll(List.of(ints));
+    params.addAll(List.of(flags));
     jdbc.sql(
             """
             INSERT INTO authorizations (id, tenant_id, mode, card_id, cardholder_id, account_id,
@@ -80,16 +110,35 @@ class JdbcAuthorizations {
                 webhook_latency_ms, webhook_reason, webhook_metadata, hold_id,
                 decision_latency_ms, held_amount, created_at, updated_at, hold_expires_at,
                 single_use)
-            VALUES (:id, :tenant, :mode, :card, :cardholder, :account, :ntid, :amount, :currency,
-                :cardAmount, :cardCurrency, CAST(:fxRate AS numeric), :merchantId, :merchantName,
-                :mcc, :city, :country, :channel, :approved, :status, :reason, :code,
-                :explanation, :source, :webhookLatency, :webhookReason,
-                CAST(:webhookMetadata AS jsonb), :hold, :latency, :held, :at, :at, :holdExpires,
-                :singleUse)
+            SELECT id, tenant, mode, card, cardholder, account, ntid, amount, currency,
+                card_amount, card_currency, CAST(fx_rate AS numeric), merchant_id, merchant_name,
+                mcc, city, country, channel, approved, status, reason, code, explanation, source,
+                webhook_latency, webhook_reason, CAST(webhook_metadata AS jsonb), hold, latency,
+                held, CAST(at AS timestamptz), CAST(at AS timestamptz),
+                CAST(hold_expires AS timestamptz), single_use
+            FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]),
+                        CAST(? AS integer[]), CAST(? AS integer[]),
+                        CAST(? AS boolean[]), CAST(? AS boolean[]))
+                 AS r(id, tenant, mode, card, cardholder, account, ntid, currency,
+                      card_currency, fx_rate, merchant_id, merchant_name, mcc, city, country,
+                      channel, status, reason, code, explanation, source, webhook_reason,
+                      webhook_metadata, hold, at, hold_expires, amount, card_amount, held,
+                      webhook_latency, latency, approved, single_use)
             """)
-        .params(p)
+        .params(params)
         .update();
   }
+
+  private static final int TEXT_COLUMNS = 26;
 
   /** Moves the authorization's amounts and status after an adjustment or clearing. */
   void adjust(String id, long heldDelta, long clearedDelta, long reversedDelta, String status) {

@@ -131,45 +131,94 @@ class JdbcControls implements Controls {
 
   @Override
   public Optional<Exceeded> consume(String subjectId, List<Charge> charges) {
+    return consumeAll(List.of(new Consumption(subjectId, charges))).map(Refusal::exceeded);
+  }
+
+  @Override
+  public Optional<Refusal> consumeAll(List<Consumption> consumptions) {
+    List<String> subjects = new java.util.ArrayList<>();
+    List<Charge> charges = new java.util.ArrayList<>();
+    for (Consumption c : consumptions) {
+      c.charges().stream()
+          .sorted(java.util.Comparator.comparing(Charge::windowKey))
+          .forEach(
+              charge -> {
+                subjects.add(c.subjectId());
+                charges.add(charge);
+              });
+    }
     if (charges.isEmpty()) {
       return Optional.empty();
     }
-    List<Charge> sorted =
-        charges.stream().sorted(java.util.Comparator.comparing(Charge::windowKey)).toList();
-    // One statement for every window, rows taken in key order (as every caller does): the row
-    // locks serialise concurrent charges, and RETURNING gives each window's total after this one.
+    // One statement for every window of every subject, rows taken in the order given (as every
+    // caller does): the row locks serialise concurrent charges, and RETURNING gives each window's
+    // total after this one.
     Map<String, Used> after = new HashMap<>();
     jdbc.sql(
             """
             INSERT INTO spend_usage (subject_id, window_key, amount, count)
-            SELECT :subject, w.key, w.amount, 1
-            FROM unnest(string_to_array(:windows, ','), CAST(string_to_array(:amounts, ',') AS bigint[]))
-                 WITH ORDINALITY AS w(key, amount, n)
+            SELECT w.subject, w.key, w.amount, 1
+            FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]))
+                 WITH ORDINALITY AS w(subject, key, amount, n)
             ORDER BY w.n
             ON CONFLICT (subject_id, window_key) DO UPDATE
             SET amount = spend_usage.amount + EXCLUDED.amount,
                 count = spend_usage.count + 1
-            RETURNING window_key, amount, count
+            RETURNING subject_id, window_key, amount, count
             """)
-        .param("subject", subjectId)
-        .param("windows", String.join(",", sorted.stream().map(Charge::windowKey).toList()))
-        .param(
-            "amounts",
-            String.join(",", sorted.stream().map(c -> Long.toString(c.amount())).toList()))
-        .query((rs, row) -> after.put(rs.getString(1), new Used(rs.getLong(2), rs.getLong(3))))
+        .params(
+            subjects.toArray(String[]::new),
+            charges.stream().map(Charge::windowKey).toArray(String[]::new),
+            charges.stream().map(Charge::amount).toArray(Long[]::new))
+        .query(
+            (rs, row) ->
+                after.put(
+                    rs.getString(1) + "\n" + rs.getString(2),
+                    new Used(rs.getLong(3), rs.getLong(4))))
         .list();
-    for (Charge charge : sorted) {
-      Used total = after.get(charge.windowKey());
+    for (int i = 0; i < charges.size(); i++) {
+      Charge charge = charges.get(i);
+      Used total = after.get(subjects.get(i) + "\n" + charge.windowKey());
       boolean amountOver = charge.amountLimit() != null && total.amount() > charge.amountLimit();
       boolean countOver = charge.countLimit() != null && total.count() > charge.countLimit();
       if (amountOver || countOver) {
         return Optional.of(
-            new Exceeded(
-                charge,
-                new Used(Math.subtractExact(total.amount(), charge.amount()), total.count() - 1)));
+            new Refusal(
+                subjects.get(i),
+                new Exceeded(
+                    charge,
+                    new Used(
+                        Math.subtractExact(total.amount(), charge.amount()), total.count() - 1))));
       }
     }
     return Optional.empty();
+  }
+
+  @Override
+  public void undo(List<Consumption> consumptions) {
+    List<String> subjects = new java.util.ArrayList<>();
+    List<Charge> charges = new java.util.ArrayList<>();
+    for (Consumption c : consumptions) {
+      for (Charge charge : c.charges()) {
+        subjects.add(c.subjectId());
+        charges.add(charge);
+      }
+    }
+    if (charges.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            """
+            UPDATE spend_usage u SET amount = u.amount - w.amount, count = u.count - 1
+            FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]))
+                 AS w(subject, key, amount)
+            WHERE u.subject_id = w.subject AND u.window_key = w.key
+            """)
+        .params(
+            subjects.toArray(String[]::new),
+            charges.stream().map(Charge::windowKey).toArray(String[]::new),
+            charges.stream().map(Charge::amount).toArray(Long[]::new))
+        .update();
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.cardos.shared.Ids;
 import dev.cardos.shared.Timestamps;
 import dev.cardos.tenancy.Realm;
 import java.time.Clock;
+import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,5 +53,41 @@ class JdbcOutbox implements Outbox {
         .param("at", Timestamps.sql(Timestamps.now(clock)))
         .update();
     return id;
+  }
+
+  @Override
+  public void appendAll(List<Event> events) {
+    int n = events.size();
+    String[][] columns = new String[6][n];
+    String at = Timestamps.now(clock).toString();
+    for (int i = 0; i < n; i++) {
+      Event e = events.get(i);
+      columns[0][i] = ids.next("evt_");
+      columns[1][i] = e.realm().tenantId();
+      columns[2][i] = e.realm().mode().wire();
+      columns[3][i] = e.type().wire();
+      columns[4][i] = e.objectId();
+      columns[5][i] = json.writeValueAsString(e.data());
+    }
+    jdbc.sql(
+            """
+            WITH event AS (
+                INSERT INTO events (id, tenant_id, mode, type, object_id, data, created_at)
+                SELECT id, tenant, mode, type, object, CAST(data AS jsonb), CAST(? AS timestamptz)
+                FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                            CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                     AS r(id, tenant, mode, type, object, data)
+                RETURNING id, tenant_id, mode, type, created_at)
+            INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at,
+                                            created_at)
+            SELECT 'wd_' || event.id || '_' || e.id, event.id, e.id, 'pending', event.created_at,
+                   event.created_at
+            FROM event JOIN webhook_endpoints e
+                 ON e.tenant_id = event.tenant_id AND e.mode = event.mode
+                    AND e.status = 'enabled'
+                    AND ('*' = ANY (e.event_types) OR event.type = ANY (e.event_types))
+            """)
+        .params(at, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5])
+        .update();
   }
 }

@@ -152,7 +152,8 @@ class JdbcLedger implements Ledger {
   }
 
   @Override
-  @Transactional(readOnly = true)
+  // The authorization path reads it outside any transaction: no BEGIN and COMMIT round trips.
+  @Transactional(propagation = org.springframework.transaction.annotation.Propagation.SUPPORTS)
   public Optional<Account> find(Realm realm, String accountId) {
     return jdbc.sql(
             "SELECT * FROM accounts WHERE tenant_id = :tenant AND mode = :mode AND id = :id")

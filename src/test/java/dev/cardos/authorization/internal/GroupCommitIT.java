@@ -21,8 +21,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * The group commit's contract, with real jobs on the real database: many concurrent jobs share
  * commits, yet each job's writes stand or fall alone; a job that fails (a duplicate key) takes only
- * its own writes with it; a job that rolls back its step keeps what it wrote after. Usage rows are
- * the scratch table: they have no foreign keys.
+ * its own writes with it; a job that rolls back its step keeps what it wrote after; rows jobs defer
+ * are written together before the commit. Usage rows are the scratch table: they have no foreign
+ * keys.
  */
 @ServerTest
 class GroupCommitIT {
@@ -64,6 +65,7 @@ class GroupCommitIT {
                       "key-" + (window.hashCode() % 3),
                       step -> {
                         threadsSeen.add(Thread.currentThread().getName());
+                        step.mark();
                         insert(subject, window + "-first");
                         insert(subject, window);
                         return window;
@@ -97,6 +99,7 @@ class GroupCommitIT {
         writer.write(
             subject,
             step -> {
+              step.mark();
               insert(subject, "undone");
               step.rollback();
               insert(subject, "kept");
@@ -120,6 +123,107 @@ class GroupCommitIT {
                     }))
         .isInstanceOf(DuplicateKeyException.class);
     assertThat(windows(subject)).isEmpty();
+  }
+
+  @Test
+  void aJobFailingWithoutAMarkCostsTheBatchARerunButOnlyItsOwnWrites() throws Exception {
+    String subject = "gc-" + UUID.randomUUID();
+    insert(subject, "taken");
+    List<Future<String>> answers = new ArrayList<>();
+    CountDownLatch start = new CountDownLatch(1);
+    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 40; i++) {
+        String window = i == 7 ? "taken" : "u" + i;
+        answers.add(
+            callers.submit(
+                () -> {
+                  start.await();
+                  return writer.write(
+                      subject,
+                      step -> {
+                        insert(subject, window);
+                        return window;
+                      });
+                }));
+      }
+      start.countDown();
+      int failed = 0;
+      for (Future<String> answer : answers) {
+        try {
+          answer.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(e.getCause()).isInstanceOf(DuplicateKeyException.class);
+          failed++;
+        }
+      }
+      assertThat(failed).isEqualTo(1);
+    }
+    assertThat(windows(subject)).hasSize(40);
+  }
+
+  @Test
+  void deferredRowsOfManyJobsAreWrittenInOneCallAndARolledBackJobsRowsAreDropped()
+      throws Exception {
+    String subject = "gc-" + UUID.randomUUID();
+    List<Integer> callSizes = java.util.Collections.synchronizedList(new ArrayList<>());
+    GroupCommit.Sink<String> sink =
+        rows -> {
+          callSizes.add(rows.size());
+          rows.forEach(w -> insert(subject, w));
+        };
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<String>> answers = new ArrayList<>();
+    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 100; i++) {
+        int n = i;
+        answers.add(
+            callers.submit(
+                () -> {
+                  start.await();
+                  return writer.write(
+                      subject + n,
+                      step -> {
+                        step.mark();
+                        step.later(sink, String.format("d%03d", n));
+                        if (n % 10 == 0) {
+                          step.rollback();
+                          step.later(sink, String.format("r%03d", n));
+                        }
+                        return "ok";
+                      });
+                }));
+      }
+      start.countDown();
+      for (Future<String> answer : answers) {
+        assertThat(answer.get(60, TimeUnit.SECONDS)).isEqualTo("ok");
+      }
+    }
+    List<String> stored = windows(subject);
+    assertThat(stored).hasSize(100);
+    assertThat(stored).filteredOn(w -> w.startsWith("r")).hasSize(10);
+    assertThat(stored).doesNotContain("d000", "d010", "d090");
+    // Fewer sink calls than jobs: jobs that waited together were written together.
+    assertThat(callSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
+    assertThat(callSizes.size()).isLessThan(100);
+  }
+
+  @Test
+  void aFailingSinkSendsEveryJobOfItsBatchToATransactionOfItsOwn() {
+    String subject = "gc-" + UUID.randomUUID();
+    insert(subject, "taken");
+    GroupCommit.Sink<String> sink = rows -> rows.forEach(w -> insert(subject, w));
+    assertThatThrownBy(
+            () ->
+                writer.write(
+                    subject,
+                    step -> {
+                      step.mark();
+                      insert(subject, "before");
+                      step.later(sink, "taken");
+                      return null;
+                    }))
+        .isInstanceOf(DuplicateKeyException.class);
+    assertThat(windows(subject)).containsExactly("taken");
   }
 
   /** Thread names seen by jobs, from many threads. */
