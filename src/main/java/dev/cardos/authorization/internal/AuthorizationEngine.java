@@ -127,11 +127,6 @@ class AuthorizationEngine {
   }
 
   Authorization authorize(Request request, long arrivalNanos) {
-    Optional<Authorization> earlier =
-        authorizations.byNetworkTransactionId(request.networkTransactionId());
-    if (earlier.isPresent()) {
-      return repeatOf(earlier.get(), request.realm());
-    }
     Realm realm;
     Card card;
     if (request.pan() != null) {
@@ -144,6 +139,16 @@ class AuthorizationEngine {
           cards
               .find(realm, request.cardId())
               .orElseThrow(() -> dev.cardos.shared.Problem.notFound("card", request.cardId()));
+    }
+    Instant now = clock.instant();
+    // A repeated message returns the first answer; the risk rule's count comes with the check.
+    JdbcAuthorizations.Prior prior =
+        authorizations.prior(
+            request.networkTransactionId(),
+            card == null ? null : card.id(),
+            now.minus(Duration.ofMinutes(DecisionCore.RISK_WINDOW_MINUTES)));
+    if (prior.earlier().isPresent()) {
+      return repeatOf(prior.earlier().get(), request.realm());
     }
     DecisionCore.Request core =
         new DecisionCore.Request(
@@ -188,7 +193,6 @@ class AuthorizationEngine {
             ? null
             : security.verifyPin(realm, card.id(), request.pinFormat(), request.pinBlock());
     DecisionCore.Conversion conversion = convert(request, account, program);
-    Instant now = clock.instant();
     List<Scope> scopes = scopesFor(realm, card, program, now);
     DecisionCore.Inputs inputs =
         new DecisionCore.Inputs(
@@ -199,8 +203,7 @@ class AuthorizationEngine {
             SpendControls.mostRestrictive(scopes.stream().map(Scope::controls).toList()),
             scopes.stream().map(Scope::limits).toList(),
             account.availableMinor(),
-            authorizations.recentDeclines(
-                card.id(), now.minus(Duration.ofMinutes(DecisionCore.RISK_WINDOW_MINUTES))));
+            prior.recentDeclines());
     Outcome outcome = DecisionCore.decide(inputs);
     if (outcome instanceof Outcome.Decline declined) {
       return decline(

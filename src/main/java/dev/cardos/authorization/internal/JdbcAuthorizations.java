@@ -202,6 +202,36 @@ class JdbcAuthorizations {
         .single();
   }
 
+  /**
+   * What an authorization request needs from earlier ones: the first answer to the same network
+   * transaction id, if any, and how many of the card's authorizations were declined for a wrong
+   * CVV2 or expiry since {@code since} (0 without a card). One statement.
+   */
+  record Prior(Optional<Authorization> earlier, int recentDeclines) {}
+
+  Prior prior(String networkTransactionId, String cardId, java.time.Instant since) {
+    return jdbc.sql(
+            """
+            SELECT earlier.*,
+                   (SELECT count(*) FROM authorizations
+                    WHERE card_id = :card AND NOT approved AND created_at > :since
+                      AND decline_reason IN ('invalid_cvv', 'expiry_mismatch')) AS mismatches
+            FROM (SELECT 1) AS one
+            LEFT JOIN authorizations earlier ON earlier.network_transaction_id = :ntid
+            """)
+        .param("ntid", networkTransactionId)
+        .param("card", cardId)
+        .param("since", Timestamps.sql(since))
+        .query(
+            (rs, row) ->
+                new Prior(
+                    rs.getString("id") == null
+                        ? Optional.empty()
+                        : Optional.of(JdbcAuthorizations.map(rs, row)),
+                    rs.getInt("mismatches")))
+        .single();
+  }
+
   Optional<Authorization> byNetworkTransactionId(String networkTransactionId) {
     return jdbc.sql("SELECT * FROM authorizations WHERE network_transaction_id = :ntid")
         .param("ntid", networkTransactionId)
