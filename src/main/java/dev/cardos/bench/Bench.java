@@ -55,7 +55,8 @@ public final class Bench {
       boolean jfr,
       boolean iso8583,
       Path results,
-      Path jar) {
+      Path jar,
+      double openRate) {
 
     static Options parse(String[] args) {
       List<String> scenarios = new ArrayList<>();
@@ -72,6 +73,7 @@ public final class Bench {
       boolean iso8583 = false;
       Path results = Path.of("bench/results");
       Path jar = Path.of("target/cardos.jar");
+      double openRate = 0;
       for (int i = 1; i < args.length; i++) {
         String a = args[i];
         switch (a) {
@@ -94,6 +96,7 @@ public final class Bench {
           }
           case "--results" -> results = Path.of(args[++i]);
           case "--jar" -> jar = Path.of(args[++i]);
+          case "--open-rate" -> openRate = Double.parseDouble(args[++i]);
           default -> {
             if (!SCENARIOS.contains(a)) {
               throw new IllegalArgumentException("unknown scenario or option: " + a);
@@ -105,7 +108,12 @@ public final class Bench {
       if (iso8583 && url != null) {
         throw new IllegalArgumentException("--transport iso8583 needs the nodes the bench starts");
       }
-      if (nodes < 1 || cards < 1 || hotCards < 1 || concurrency < 1 || seconds < 1) {
+      if (nodes < 1
+          || cards < 1
+          || hotCards < 1
+          || concurrency < 1
+          || seconds < 1
+          || openRate < 0) {
         throw new IllegalArgumentException("counts and durations must be positive");
       }
       return new Options(
@@ -122,7 +130,8 @@ public final class Bench {
           jfr,
           iso8583,
           results,
-          jar);
+          jar,
+          openRate);
     }
   }
 
@@ -135,7 +144,7 @@ public final class Bench {
       out.println(
           "usage: cardos bench [spread|hot|webhook|slow-webhook ...] [--nodes N] [--cards N]"
               + " [--hot-cards N] [--concurrency N] [--duration S] [--warmup S] [--no-pgbench]"
-              + " [--jfr] [--transport json|iso8583]"
+              + " [--jfr] [--transport json|iso8583] [--open-rate PER_SECOND] [--jar JAR]"
               + " [--url URL [--db-url JDBC]] [--results DIR]");
       return 2;
     }
@@ -223,7 +232,11 @@ public final class Bench {
           cpu(cluster, cpu, closed, commits, http);
           if (scenario.equals("spread")) {
             spreadRate = closed.perSecond();
-            double rate = Math.max(1, Math.floor(closed.perSecond() / 2));
+            // Half the closed loop's rate, or a rate given, to compare builds at the same load.
+            double rate =
+                options.openRate() > 0
+                    ? options.openRate()
+                    : Math.max(1, Math.floor(closed.perSecond() / 2));
             cpu = cluster.cpuNanos();
             commits = cluster.groupCommits(http);
             Load.Result open =
