@@ -54,6 +54,8 @@ class BenchIT {
               "--concurrency",
               "4",
               "--no-pgbench",
+              "--open-rate",
+              "25",
               "--results",
               results.toString()
             },
@@ -74,13 +76,14 @@ class BenchIT {
         .forEach(r -> phases.add(r.get("scenario").asString() + "/" + r.get("mode").asString()));
     assertThat(phases)
         .hasSize(5)
-        .anyMatch(p -> p.startsWith("spread/open loop"))
+        .anyMatch(p -> p.equals("spread/open loop, 25/s"))
         .anyMatch(p -> p.startsWith("slow-webhook/closed loop"));
     doc.get("results")
         .forEach(
             r -> {
               assertThat(r.get("requests").asLong()).isPositive();
               assertThat(r.get("approved").asLong()).isPositive();
+              assertThat(r.get("load_generator_cpu_ms_per_auth").asDouble()).isPositive();
             });
     assertThat(doc.get("violations").isEmpty()).isTrue();
   }
