@@ -57,13 +57,6 @@ public interface Controls {
    */
   Optional<Refusal> consumeAll(List<Consumption> consumptions);
 
-  /**
-   * Takes back, exactly (amount and count), charges {@link #consumeAll} added earlier in the
-   * caller's transaction: how an approval that is declined after all undoes its charges without a
-   * savepoint. The rows are still locked by the caller, so nothing came in between.
-   */
-  void undo(List<Consumption> consumptions);
-
   /** A charge that broke its window's limit, and the window's usage before the charge. */
   record Exceeded(Charge charge, Used before) {
 

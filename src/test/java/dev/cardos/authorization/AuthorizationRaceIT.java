@@ -74,7 +74,7 @@ class AuthorizationRaceIT {
     assertThat(balances.get("ledger").asLong()).isEqualTo(10_000);
     assertThat(activeHoldCount(card.accountId())).isEqualTo(100);
     assertThat(storedApprovals(card.id())).isEqualTo(100);
-    // Declines at the final check (the hold) took back the limit charges they made, exactly.
+    // Declines at the final check (the hold) charged no limit window.
     JsonNode day = cardDay(card.id());
     assertThat(day.get("amount_used").asLong()).isEqualTo(10_000);
     assertThat(day.get("count_used").asLong()).isEqualTo(100);

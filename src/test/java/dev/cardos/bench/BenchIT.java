@@ -75,8 +75,9 @@ class BenchIT {
     doc.get("results")
         .forEach(r -> phases.add(r.get("scenario").asString() + "/" + r.get("mode").asString()));
     assertThat(phases)
-        .hasSize(5)
+        .hasSize(6)
         .anyMatch(p -> p.equals("spread/open loop, 25/s"))
+        .anyMatch(p -> p.equals("slow-webhook/open loop, 25/s"))
         .anyMatch(p -> p.startsWith("slow-webhook/closed loop"));
     doc.get("results")
         .forEach(

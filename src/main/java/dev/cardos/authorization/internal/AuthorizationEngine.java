@@ -250,10 +250,9 @@ class AuthorizationEngine {
   }
 
   /**
-   * The approval's writes: the limit windows (kept only if they stay within their limits), the hold
-   * (only if the account covers it, under its row lock), then, with the rest of the group commit,
-   * the authorization and its event. When a final check fails, the charges are taken back and the
-   * decline is written instead.
+   * The approval's writes: the hold (only if the account covers it, under its row lock), the limit
+   * windows (kept only if they stay within their limits), then, with the rest of the group commit,
+   * the authorization and its event. When a final check fails, the decline is written instead.
    */
   private Authorization approve(
       GroupCommit.Step step,
@@ -263,32 +262,25 @@ class AuthorizationEngine {
       long cardAmount,
       Instant holdExpiry) {
     Realm realm = attempt.realm();
-    // Limits first, then the hold (the order increments take too). Neither writes anything when
-    // its check fails, and a failed hold takes the limits' charges back exactly: no savepoint.
     List<Controls.Consumption> charges =
         scopes.stream()
             .map(s -> new Controls.Consumption(s.subjectId(), s.charges(cardAmount)))
             .toList();
-    Optional<Controls.Refusal> over = controls.consumeAll(charges);
-    if (over.isPresent()) {
-      controls.undo(charges);
-      Scope scope =
-          scopes.stream()
-              .filter(s -> s.subjectId().equals(over.get().subjectId()))
-              .findFirst()
-              .orElseThrow();
-      return finalCheckFailed(
-          step,
-          attempt,
-          verdict,
-          reasonFor(scope, over.get().exceeded()),
-          "A concurrent authorization used the remaining limit");
+    // The hold first: every decision on an account takes its row before anything else, so
+    // batches on two nodes cannot lock in opposite orders. The hold writes nothing when it fails.
+    // A window with a limit can still refuse after it (a concurrent approval used the rest): only
+    // then is a savepoint needed to undo the hold.
+    boolean limited =
+        charges.stream()
+            .flatMap(c -> c.charges().stream())
+            .anyMatch(c -> c.amountLimit() != null || c.countLimit() != null);
+    if (limited) {
+      step.mark();
     }
     HoldResult hold =
         ledger.placeNewHold(
             realm, attempt.authorizationId(), attempt.account().id(), cardAmount, holdExpiry);
     if (!(hold instanceof HoldResult.Done)) {
-      controls.undo(charges);
       long available =
           hold instanceof HoldResult.InsufficientFunds f
               ? f.availableMinor()
@@ -303,6 +295,21 @@ class AuthorizationEngine {
               + dev.cardos.shared.Currencies.format(Math.max(0, available), currency)
               + ", requested "
               + dev.cardos.shared.Currencies.format(cardAmount, currency));
+    }
+    Optional<Controls.Refusal> over = controls.consumeAll(charges);
+    if (over.isPresent()) {
+      step.rollback();
+      Scope scope =
+          scopes.stream()
+              .filter(s -> s.subjectId().equals(over.get().subjectId()))
+              .findFirst()
+              .orElseThrow();
+      return finalCheckFailed(
+          step,
+          attempt,
+          verdict,
+          reasonFor(scope, over.get().exceeded()),
+          "A concurrent authorization used the remaining limit");
     }
     Authorization a =
         record(

@@ -195,33 +195,6 @@ class JdbcControls implements Controls {
   }
 
   @Override
-  public void undo(List<Consumption> consumptions) {
-    List<String> subjects = new java.util.ArrayList<>();
-    List<Charge> charges = new java.util.ArrayList<>();
-    for (Consumption c : consumptions) {
-      for (Charge charge : c.charges()) {
-        subjects.add(c.subjectId());
-        charges.add(charge);
-      }
-    }
-    if (charges.isEmpty()) {
-      return;
-    }
-    jdbc.sql(
-            """
-            UPDATE spend_usage u SET amount = u.amount - w.amount, count = u.count - 1
-            FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]))
-                 AS w(subject, key, amount)
-            WHERE u.subject_id = w.subject AND u.window_key = w.key
-            """)
-        .params(
-            subjects.toArray(String[]::new),
-            charges.stream().map(Charge::windowKey).toArray(String[]::new),
-            charges.stream().map(Charge::amount).toArray(Long[]::new))
-        .update();
-  }
-
-  @Override
   public void release(String subjectId, List<String> windowKeys, long amount) {
     if (windowKeys.isEmpty()) {
       return;
