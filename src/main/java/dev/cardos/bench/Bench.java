@@ -362,6 +362,13 @@ public final class Bench {
     row.put("declines", r.declineBreakdown());
     row.put("errors", r.errorBreakdown());
     row.put("ratio_to_pgbench", pgbenchTps > 0 ? r.perSecond() / pgbenchTps : null);
+    Histogram waited = r.standInAfterWaitMicros;
+    if (waited.getTotalCount() > 0) {
+      row.put("stand_in_after_wait_count", waited.getTotalCount());
+      row.put("stand_in_after_wait_p50_ms", waited.getValueAtPercentile(50) / 1000.0);
+      row.put("stand_in_after_wait_p99_ms", waited.getValueAtPercentile(99) / 1000.0);
+      row.put("stand_in_after_wait_max_ms", waited.getMaxValue() / 1000.0);
+    }
     rows.add(row);
     out.printf(
         Locale.ROOT,
@@ -374,6 +381,15 @@ public final class Bench {
         h.getMaxValue() / 1000.0,
         100.0 * r.declined() / Math.max(1, r.sent.sum()),
         r.errors.sum() > 0 ? "  errors " + r.errorBreakdown() : "");
+    if (waited.getTotalCount() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "    stand-ins after waiting for the webhook: %d, p50 %.1f  p99 %.1f  max %.1f ms%n",
+          waited.getTotalCount(),
+          waited.getValueAtPercentile(50) / 1000.0,
+          waited.getValueAtPercentile(99) / 1000.0,
+          waited.getMaxValue() / 1000.0);
+    }
   }
 
   private void printTable(double pgbenchTps, Double spreadRate) {

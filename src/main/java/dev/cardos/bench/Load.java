@@ -70,6 +70,14 @@ final class Load {
   /** What a phase saw. Amounts are minor units of USD, the only currency the fleet uses. */
   static final class Result {
     final Histogram latencyMicros = new ConcurrentHistogram(3_600_000_000L, 3);
+
+    /**
+     * Latency of the answers that waited on the decision webhook until it failed or timed out and
+     * the stand-in decided: what a webhook budget target is about (an open breaker's immediate
+     * stand-ins are not among them).
+     */
+    final Histogram standInAfterWaitMicros = new ConcurrentHistogram(3_600_000_000L, 3);
+
     final LongAdder sent = new LongAdder();
     final LongAdder approved = new LongAdder();
     final LongAdder approvedAmount = new LongAdder();
@@ -204,6 +212,11 @@ final class Load {
       long micros = (System.nanoTime() - dueNanos) / 1_000;
       result.latencyMicros.recordValue(Math.max(1, micros));
       String answer = response.body();
+      if (response.statusCode() == 200
+          && "stand_in".equals(text(answer, "decision_source"))
+          && field(answer, "webhook_latency_ms", 0) > 0) {
+        result.standInAfterWaitMicros.recordValue(Math.max(1, micros));
+      }
       if (response.statusCode() != 200) {
         error(result, "http_" + response.statusCode(), amount);
       } else if (answer.contains("\"approved\":true")) {

@@ -50,7 +50,9 @@ class BenchIT {
               "--duration",
               "2",
               "--warmup",
-              "1",
+              // No warm-up: the slow webhook's first timeouts (before its breaker opens) must
+              // fall in the measured phase.
+              "0",
               "--concurrency",
               "4",
               "--no-pgbench",
@@ -87,6 +89,19 @@ class BenchIT {
               assertThat(r.get("load_generator_cpu_ms_per_auth").asDouble()).isPositive();
             });
     assertThat(doc.get("violations").isEmpty()).isTrue();
+    // The slow receiver (200 ms against a 50 ms budget) made the first answers wait the budget
+    // out before the stand-in; the report counts them apart from the breaker's instant ones.
+    JsonNode slow = null;
+    for (JsonNode r : doc.get("results")) {
+      if (r.get("scenario").asString().equals("slow-webhook")
+          && r.get("mode").asString().startsWith("closed")) {
+        slow = r;
+      }
+    }
+    assertThat(slow).isNotNull();
+    assertThat(slow.get("stand_in_after_wait_count").asLong()).isPositive();
+    assertThat(slow.get("stand_in_after_wait_max_ms").asDouble()).isGreaterThanOrEqualTo(50.0);
+    assertThat(report).contains("stand-ins after waiting for the webhook");
   }
 
   @Test
