@@ -275,8 +275,12 @@ public final class Bench {
       writeJson(stamp, pgbenchTps);
       if (options.jfr() && cluster.ownsPostgres()) {
         Path profile = work.resolve("pg_stat_statements.tsv");
-        cluster.writeStatementProfile(profile);
-        out.println("  PostgreSQL statement profile: " + profile);
+        try {
+          cluster.writeStatementProfile(profile);
+          out.println("  PostgreSQL statement profile: " + profile);
+        } catch (java.sql.SQLException | java.io.IOException e) {
+          out.println("  no PostgreSQL statement profile: " + e.getMessage());
+        }
       }
     }
     if (!violations.isEmpty()) {

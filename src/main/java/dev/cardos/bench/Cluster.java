@@ -113,15 +113,13 @@ final class Cluster implements AutoCloseable {
       s.execute("CREATE DATABASE cardos");
       s.execute("CREATE DATABASE pgbench");
     }
+    String dbUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/cardos";
     if (jfr) {
-      try (Connection c =
-              DriverManager.getConnection(
-                  "jdbc:postgresql://localhost:" + postgres.getPort() + "/cardos", "postgres", "");
+      try (Connection c = DriverManager.getConnection(dbUrl, "postgres", "");
           Statement s = c.createStatement()) {
         s.execute("CREATE EXTENSION pg_stat_statements");
       }
     }
-    String dbUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/cardos";
     SecureRandom random = new SecureRandom();
     String operator = "op_" + HexFormat.of().formatHex(random.generateSeed(24));
     String network = "nk_" + HexFormat.of().formatHex(random.generateSeed(24));
@@ -254,10 +252,11 @@ final class Cluster implements AutoCloseable {
 
   /**
    * With {@code --jfr}, PostgreSQL's side of the profile: the statements of the CardOS database by
-   * total execution time, with calls, mean time and rows, written to {@code file}.
+   * total execution time, with calls, mean time and rows, and each table's inserts, updates (how
+   * many were HOT) and vacuums, written to {@code file}.
    */
-  void writeStatementProfile(Path file) {
-    String sql =
+  void writeStatementProfile(Path file) throws SQLException, IOException {
+    String statements =
         """
         SELECT calls, round(total_exec_time::numeric, 1) AS total_ms,
                round((total_exec_time / calls)::numeric * 1000, 1) AS mean_us,
@@ -267,33 +266,36 @@ final class Cluster implements AutoCloseable {
          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'cardos') AND calls > 0
          ORDER BY total_exec_time DESC LIMIT 40
         """;
-    StringBuilder out = new StringBuilder("calls\ttotal_ms\tmean_us\tplan_us\trows\tquery\n");
+    String tables =
+        """
+        SELECT relname AS table_name, n_tup_ins AS inserted, n_tup_upd AS updated,
+               n_tup_hot_upd AS hot_updated, n_dead_tup AS dead,
+               autovacuum_count AS autovacuums, autoanalyze_count AS autoanalyzes
+          FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd > 0
+         ORDER BY n_tup_ins + n_tup_upd DESC
+        """;
+    StringBuilder out = new StringBuilder();
     try (Connection c = connect();
-        Statement s = c.createStatement();
-        var rs = s.executeQuery(sql)) {
+        Statement s = c.createStatement()) {
+      appendTsv(s, statements, out);
+      out.append('\n');
+      appendTsv(s, tables, out);
+    }
+    Files.writeString(file, out);
+  }
+
+  /** A query's result as tab-separated lines under a header of its column labels. */
+  private static void appendTsv(Statement s, String query, StringBuilder out) throws SQLException {
+    try (var rs = s.executeQuery(query)) {
+      int columns = rs.getMetaData().getColumnCount();
+      for (int i = 1; i <= columns; i++) {
+        out.append(rs.getMetaData().getColumnLabel(i)).append(i < columns ? '\t' : '\n');
+      }
       while (rs.next()) {
-        for (int i = 1; i <= 6; i++) {
-          out.append(rs.getString(i)).append(i < 6 ? '\t' : '\n');
+        for (int i = 1; i <= columns; i++) {
+          out.append(rs.getString(i)).append(i < columns ? '\t' : '\n');
         }
       }
-      String tables =
-          """
-          SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_dead_tup, autovacuum_count,
-                 autoanalyze_count
-            FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd > 0
-           ORDER BY n_tup_ins + n_tup_upd DESC
-          """;
-      out.append("\ntable\tinserted\tupdated\thot_updated\tdead\tautovacuums\tautoanalyzes\n");
-      try (var tr = s.executeQuery(tables)) {
-        while (tr.next()) {
-          for (int i = 1; i <= 7; i++) {
-            out.append(tr.getString(i)).append(i < 7 ? '\t' : '\n');
-          }
-        }
-      }
-      Files.writeString(file, out);
-    } catch (SQLException | IOException e) {
-      System.err.println("no statement profile: " + e.getMessage());
     }
   }
 

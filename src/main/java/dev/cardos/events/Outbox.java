@@ -19,7 +19,7 @@ public interface Outbox {
 
   /**
    * Appends many events, with their deliveries, in one statement: what a group commit of
-   * authorizations appends.
+   * authorizations appends. Returns their ids, in order.
    */
-  void appendAll(java.util.List<Event> events);
+  java.util.List<String> appendAll(java.util.List<Event> events);
 }

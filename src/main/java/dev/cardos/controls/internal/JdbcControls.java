@@ -153,7 +153,7 @@ class JdbcControls implements Controls {
     // One statement for every window of every subject, rows taken in the order given (as every
     // caller does): the row locks serialise concurrent charges, and RETURNING gives each window's
     // total after this one.
-    Map<String, Used> after = new HashMap<>();
+    Map<List<String>, Used> after = new HashMap<>();
     jdbc.sql(
             """
             INSERT INTO spend_usage (subject_id, window_key, amount, count)
@@ -173,12 +173,12 @@ class JdbcControls implements Controls {
         .query(
             (rs, row) ->
                 after.put(
-                    rs.getString(1) + "\n" + rs.getString(2),
+                    List.of(rs.getString(1), rs.getString(2)),
                     new Used(rs.getLong(3), rs.getLong(4))))
         .list();
     for (int i = 0; i < charges.size(); i++) {
       Charge charge = charges.get(i);
-      Used total = after.get(subjects.get(i) + "\n" + charge.windowKey());
+      Used total = after.get(List.of(subjects.get(i), charge.windowKey()));
       boolean amountOver = charge.amountLimit() != null && total.amount() > charge.amountLimit();
       boolean countOver = charge.countLimit() != null && total.count() > charge.countLimit();
       if (amountOver || countOver) {

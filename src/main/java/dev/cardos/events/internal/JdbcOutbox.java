@@ -29,34 +29,11 @@ class JdbcOutbox implements Outbox {
 
   @Override
   public String append(Realm realm, EventType type, String objectId, Object data) {
-    String id = ids.next("evt_");
-    // The event and its deliveries in one statement: they exist together or not at all.
-    jdbc.sql(
-            """
-            WITH event AS (
-                INSERT INTO events (id, tenant_id, mode, type, object_id, data, created_at)
-                VALUES (:id, :tenant, :mode, :type, :object, CAST(:data AS jsonb), :at)
-                RETURNING id)
-            INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at,
-                                            created_at)
-            SELECT 'wd_' || event.id || '_' || e.id, event.id, e.id, 'pending', :at, :at
-            FROM event, webhook_endpoints e
-            WHERE e.tenant_id = :tenant AND e.mode = :mode AND e.status = 'enabled'
-              AND ('*' = ANY (e.event_types) OR :type = ANY (e.event_types))
-            """)
-        .param("id", id)
-        .param("tenant", realm.tenantId())
-        .param("mode", realm.mode().wire())
-        .param("type", type.wire())
-        .param("object", objectId)
-        .param("data", json.writeValueAsString(data))
-        .param("at", Timestamps.sql(Timestamps.now(clock)))
-        .update();
-    return id;
+    return appendAll(List.of(new Event(realm, type, objectId, data))).getFirst();
   }
 
   @Override
-  public void appendAll(List<Event> events) {
+  public List<String> appendAll(List<Event> events) {
     int n = events.size();
     String[][] columns = new String[6][n];
     String at = Timestamps.now(clock).toString();
@@ -69,6 +46,7 @@ class JdbcOutbox implements Outbox {
       columns[4][i] = e.objectId();
       columns[5][i] = json.writeValueAsString(e.data());
     }
+    // Events and their deliveries in one statement: they exist together or not at all.
     jdbc.sql(
             """
             WITH event AS (
@@ -89,5 +67,6 @@ class JdbcOutbox implements Outbox {
             """)
         .params(at, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5])
         .update();
+    return List.of(columns[0]);
   }
 }

@@ -7,12 +7,14 @@ import dev.cardos.testing.ServerTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
@@ -50,18 +52,14 @@ class GroupCommitIT {
   void concurrentJobsShareCommitsAndAFailingJobTakesOnlyItsOwnWrites() throws Exception {
     String subject = "gc-" + UUID.randomUUID();
     insert(subject, "taken");
-    int jobs = 200;
-    CountDownLatch start = new CountDownLatch(1);
     Set threadsSeen = new Set();
-    List<Future<String>> answers = new ArrayList<>();
-    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < jobs; i++) {
-        String window = i % 10 == 0 ? "taken" : String.format("w%03d", i);
-        answers.add(
-            callers.submit(
-                () -> {
-                  start.await();
-                  return writer.write(
+    List<Future<String>> answers =
+        atOnce(
+            200,
+            i -> {
+              String window = i % 10 == 0 ? "taken" : String.format("w%03d", i);
+              return () ->
+                  writer.write(
                       "key-" + (window.hashCode() % 3),
                       step -> {
                         threadsSeen.add(Thread.currentThread().getName());
@@ -70,21 +68,9 @@ class GroupCommitIT {
                         insert(subject, window);
                         return window;
                       });
-                }));
-      }
-      start.countDown();
-      int duplicates = 0;
-      for (Future<String> answer : answers) {
-        try {
-          answer.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-          assertThat(e.getCause()).isInstanceOf(DuplicateKeyException.class);
-          duplicates++;
-        }
-      }
-      // The 20 jobs writing "taken" fail; the first of them only if "taken" existed before: it did.
-      assertThat(duplicates).isEqualTo(20);
-    }
+            });
+    // The 20 jobs writing "taken" fail; the first of them only if "taken" existed before: it did.
+    assertThat(duplicateKeyFailures(answers)).isEqualTo(20);
     List<String> stored = windows(subject);
     // 180 jobs, two rows each, plus the row that was there; none of the failed jobs' first rows.
     assertThat(stored).hasSize(180 * 2 + 1);
@@ -129,35 +115,20 @@ class GroupCommitIT {
   void aJobFailingWithoutAMarkCostsTheBatchARerunButOnlyItsOwnWrites() throws Exception {
     String subject = "gc-" + UUID.randomUUID();
     insert(subject, "taken");
-    List<Future<String>> answers = new ArrayList<>();
-    CountDownLatch start = new CountDownLatch(1);
-    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < 40; i++) {
-        String window = i == 7 ? "taken" : "u" + i;
-        answers.add(
-            callers.submit(
-                () -> {
-                  start.await();
-                  return writer.write(
+    List<Future<String>> answers =
+        atOnce(
+            40,
+            i -> {
+              String window = i == 7 ? "taken" : "u" + i;
+              return () ->
+                  writer.write(
                       subject,
                       step -> {
                         insert(subject, window);
                         return window;
                       });
-                }));
-      }
-      start.countDown();
-      int failed = 0;
-      for (Future<String> answer : answers) {
-        try {
-          answer.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-          assertThat(e.getCause()).isInstanceOf(DuplicateKeyException.class);
-          failed++;
-        }
-      }
-      assertThat(failed).isEqualTo(1);
-    }
+            });
+    assertThat(duplicateKeyFailures(answers)).isEqualTo(1);
     assertThat(windows(subject)).hasSize(40);
   }
 
@@ -171,32 +142,24 @@ class GroupCommitIT {
           callSizes.add(rows.size());
           rows.forEach(w -> insert(subject, w));
         };
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<String>> answers = new ArrayList<>();
-    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < 100; i++) {
-        int n = i;
-        answers.add(
-            callers.submit(
-                () -> {
-                  start.await();
-                  return writer.write(
-                      subject + n,
-                      step -> {
-                        step.mark();
-                        step.later(sink, String.format("d%03d", n));
-                        if (n % 10 == 0) {
-                          step.rollback();
-                          step.later(sink, String.format("r%03d", n));
-                        }
-                        return "ok";
-                      });
-                }));
-      }
-      start.countDown();
-      for (Future<String> answer : answers) {
-        assertThat(answer.get(60, TimeUnit.SECONDS)).isEqualTo("ok");
-      }
+    List<Future<String>> answers =
+        atOnce(
+            100,
+            n ->
+                () ->
+                    writer.write(
+                        subject + n,
+                        step -> {
+                          step.mark();
+                          step.later(sink, String.format("d%03d", n));
+                          if (n % 10 == 0) {
+                            step.rollback();
+                            step.later(sink, String.format("r%03d", n));
+                          }
+                          return "ok";
+                        }));
+    for (Future<String> answer : answers) {
+      assertThat(answer.get(60, TimeUnit.SECONDS)).isEqualTo("ok");
     }
     List<String> stored = windows(subject);
     assertThat(stored).hasSize(100);
@@ -224,6 +187,39 @@ class GroupCommitIT {
                     }))
         .isInstanceOf(DuplicateKeyException.class);
     assertThat(windows(subject)).containsExactly("taken");
+  }
+
+  /** {@code n} calls released at the same moment, each on a thread of its own; all done. */
+  private static List<Future<String>> atOnce(int n, IntFunction<Callable<String>> call) {
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<String>> answers = new ArrayList<>();
+    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < n; i++) {
+        Callable<String> one = call.apply(i);
+        answers.add(
+            callers.submit(
+                () -> {
+                  start.await();
+                  return one.call();
+                }));
+      }
+      start.countDown();
+    }
+    return answers;
+  }
+
+  /** How many of {@code answers} failed; each failure must be a duplicate key. */
+  private static int duplicateKeyFailures(List<Future<String>> answers) throws Exception {
+    int failed = 0;
+    for (Future<String> answer : answers) {
+      try {
+        answer.get(60, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertThat(e.getCause()).isInstanceOf(DuplicateKeyException.class);
+        failed++;
+      }
+    }
+    return failed;
   }
 
   /** Thread names seen by jobs, from many threads. */
