@@ -135,6 +135,15 @@ public final class Bench {
     }
   }
 
+  /**
+   * The nodes run with the JVM options {@code ./cardos start} uses ({@code CARDOS_JAVA_OPTS}, which
+   * the script sets), so the benchmark measures what is deployed; set it to compare others.
+   */
+  static List<String> javaOptions(Map<String, String> env) {
+    String options = env.getOrDefault("CARDOS_JAVA_OPTS", "").strip();
+    return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+  }
+
   public static int run(String[] args, Map<String, String> env, PrintStream out) {
     Options options;
     try {
@@ -185,7 +194,13 @@ public final class Bench {
         options.url() != null
             ? Cluster.running(options.url(), options.dbUrl(), env)
             : Cluster.start(
-                work, options.nodes(), options.jar(), java, options.jfr(), options.iso8583())) {
+                work,
+                options.nodes(),
+                options.jar(),
+                java,
+                javaOptions(env),
+                options.jfr(),
+                options.iso8583())) {
       out.println(
           "  CardOS at "
               + String.join(", ", cluster.nodeUrls)
@@ -249,6 +264,23 @@ public final class Bench {
             tally(open);
             row(scenario, String.format("open loop, %.0f/s", rate), open, pgbenchTps);
             cpu(cluster, cpu, open, commits, http);
+            if (!s.sometimesSlowCards().isEmpty()) {
+              // A receiver that always times out opens the breaker, after which the stand-in is
+              // instant; one slow on some calls keeps it closed, so many answers wait the budget
+              // out: their time past the budget is what the target is about.
+              cpu = cluster.cpuNanos();
+              commits = cluster.groupCommits(http);
+              Load.Result sometimes =
+                  load.openLoop(
+                      s.sometimesSlowCards(), rate, Duration.ofSeconds(options.seconds()), 4_096);
+              tally(sometimes);
+              row(
+                  scenario,
+                  String.format("open loop, %.0f/s, 1 in %d slow", rate, Receiver.SLOW_EVERY),
+                  sometimes,
+                  pgbenchTps);
+              cpu(cluster, cpu, sometimes, commits, http);
+            }
           }
           List<String> checked = new ArrayList<>();
           List<String> broken =
@@ -291,7 +323,13 @@ public final class Bench {
     return 0;
   }
 
-  private record Scenario(List<Fleet.Card> cards, Receiver receiver) {}
+  private record Scenario(
+      List<Fleet.Card> cards, Receiver receiver, List<Fleet.Card> sometimesSlowCards) {
+
+    Scenario(List<Fleet.Card> cards, Receiver receiver) {
+      this(cards, receiver, List.of());
+    }
+  }
 
   private Scenario setUp(String scenario, Fleet fleet) throws Exception {
     int parallel = Math.max(4, options.concurrency() / 2);
@@ -304,17 +342,26 @@ public final class Bench {
                   fleet.program("b2b", ""), options.hotCards(), 100_000_000_000_000L, parallel),
               null);
       case "webhook", "slow-webhook" -> {
-        Receiver receiver = new Receiver(scenario.equals("webhook") ? 5 : 200);
-        String webhook =
-            ", \"decision_webhook\": {\"url\": \"%s\", \"budget_ms\": %d, \"stand_in\": \"approve\"}"
-                .formatted(receiver.url(), WEBHOOK_BUDGET_MS);
+        boolean slow = scenario.equals("slow-webhook");
+        Receiver receiver = new Receiver(slow ? 200 : 5);
+        int count = Math.min(options.cards(), 1_000);
         yield new Scenario(
-            fleet.b2cCards(
-                fleet.program("b2c", webhook), Math.min(options.cards(), 1_000), parallel),
-            receiver);
+            fleet.b2cCards(fleet.program("b2c", decisionWebhook(receiver.url())), count, parallel),
+            receiver,
+            slow
+                ? fleet.b2cCards(
+                    fleet.program("b2c", decisionWebhook(receiver.sometimesSlowUrl())),
+                    count,
+                    parallel)
+                : List.of());
       }
       default -> throw new IllegalArgumentException(scenario);
     };
+  }
+
+  private static String decisionWebhook(String url) {
+    return ", \"decision_webhook\": {\"url\": \"%s\", \"budget_ms\": %d, \"stand_in\": \"approve\"}"
+        .formatted(url, WEBHOOK_BUDGET_MS);
   }
 
   /** CPU per answered request since {@code before}: CardOS's and PostgreSQL's. */

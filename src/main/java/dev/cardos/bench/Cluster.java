@@ -85,7 +85,14 @@ final class Cluster implements AutoCloseable {
   }
 
   /** A fresh durable PostgreSQL and {@code nodes} CardOS processes on it. */
-  static Cluster start(Path work, int nodes, Path jar, String java, boolean jfr, boolean iso8583)
+  static Cluster start(
+      Path work,
+      int nodes,
+      Path jar,
+      String java,
+      List<String> javaOptions,
+      boolean jfr,
+      boolean iso8583)
       throws Exception {
     Path pgDir = work.resolve("postgres");
     Files.createDirectories(pgDir);
@@ -135,7 +142,7 @@ final class Cluster implements AutoCloseable {
         Path dir = work.resolve("node-" + n);
         Files.createDirectories(dir);
         ProcessBuilder pb =
-            new ProcessBuilder(nodeCommand(java, jar, dir, jfr))
+            new ProcessBuilder(nodeCommand(java, javaOptions, jar, dir, jfr))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("cardos.log").toFile());
         Map<String, String> env = pb.environment();
@@ -168,8 +175,10 @@ final class Cluster implements AutoCloseable {
     return cluster;
   }
 
-  private static List<String> nodeCommand(String java, Path jar, Path dir, boolean jfr) {
-    List<String> command = new ArrayList<>(List.of(java, "-XX:+UseParallelGC"));
+  private static List<String> nodeCommand(
+      String java, List<String> javaOptions, Path jar, Path dir, boolean jfr) {
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(javaOptions);
     if (jfr) {
       command.add(
           "-XX:StartFlightRecording=settings=profile,filename="

@@ -8,16 +8,25 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The tenant's decision webhook: approves every request after {@code delayMillis}. */
+/**
+ * The tenant's decision webhook: approves every request. At {@link #url()} it answers after {@code
+ * delayMillis}; at {@link #sometimesSlowUrl()} every {@value #SLOW_EVERY}th call takes {@code
+ * delayMillis} and the others 5 ms, so the decision path's circuit breaker (which opens after five
+ * failures in a row) stays closed and many answers wait out the budget.
+ */
 final class Receiver implements AutoCloseable {
 
+  static final int SLOW_EVERY = 4;
+  private static final int FAST_MILLIS = 5;
   private static final byte[] APPROVE =
       "{\"approved\": true, \"reason\": \"benchmark\"}".getBytes(StandardCharsets.UTF_8);
 
   private final HttpServer server;
   final LongAdder calls = new LongAdder();
+  private final AtomicLong sometimesCalls = new AtomicLong();
 
   Receiver(int delayMillis) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
@@ -29,8 +38,13 @@ final class Receiver implements AutoCloseable {
               OutputStream out = exchange.getResponseBody()) {
             in.readAllBytes();
             calls.increment();
-            if (delayMillis > 0) {
-              Thread.sleep(delayMillis);
+            boolean sometimes = exchange.getRequestURI().getPath().endsWith("/sometimes-slow");
+            int delay =
+                !sometimes || sometimesCalls.incrementAndGet() % SLOW_EVERY == 0
+                    ? delayMillis
+                    : Math.min(delayMillis, FAST_MILLIS);
+            if (delay > 0) {
+              Thread.sleep(delay);
             }
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, APPROVE.length);
@@ -44,6 +58,11 @@ final class Receiver implements AutoCloseable {
 
   String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/decide";
+  }
+
+  /** A different URL, so a breaker of its own: slow on one call in {@value #SLOW_EVERY}. */
+  String sometimesSlowUrl() {
+    return url() + "/sometimes-slow";
   }
 
   @Override

@@ -77,9 +77,10 @@ class BenchIT {
     doc.get("results")
         .forEach(r -> phases.add(r.get("scenario").asString() + "/" + r.get("mode").asString()));
     assertThat(phases)
-        .hasSize(6)
+        .hasSize(7)
         .anyMatch(p -> p.equals("spread/open loop, 25/s"))
         .anyMatch(p -> p.equals("slow-webhook/open loop, 25/s"))
+        .anyMatch(p -> p.equals("slow-webhook/open loop, 25/s, 1 in 4 slow"))
         .anyMatch(p -> p.startsWith("slow-webhook/closed loop"));
     doc.get("results")
         .forEach(
@@ -101,6 +102,12 @@ class BenchIT {
     assertThat(slow).isNotNull();
     assertThat(slow.get("stand_in_after_wait_count").asLong()).isPositive();
     assertThat(slow.get("stand_in_after_wait_max_ms").asDouble()).isGreaterThanOrEqualTo(50.0);
+    // A receiver slow on one call in four keeps the breaker closed: a quarter of the answers wait.
+    JsonNode sometimes = doc.get("results").get(doc.get("results").size() - 1);
+    assertThat(sometimes.get("mode").asString()).endsWith("1 in 4 slow");
+    assertThat(sometimes.get("stand_in_after_wait_count").asLong())
+        .isGreaterThan(sometimes.get("requests").asLong() / 10);
+    assertThat(sometimes.get("stand_in_after_wait_p50_ms").asDouble()).isGreaterThanOrEqualTo(50.0);
     assertThat(report).contains("stand-ins after waiting for the webhook");
   }
 
