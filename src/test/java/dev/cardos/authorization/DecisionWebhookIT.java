@@ -186,6 +186,49 @@ class DecisionWebhookIT {
   }
 
   @Test
+  void aTenantThatTricklesItsAnswerIsCutOffAtTheBudgetToo() throws Exception {
+    // Headers at once, then one byte of the body every 20 ms: no single socket wait is longer than
+    // the budget, yet the answer would take two seconds.
+    try (ServerSocket server = new ServerSocket(0)) {
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try (var socket = server.accept();
+                    var in = socket.getInputStream();
+                    var out = socket.getOutputStream()) {
+                  byte[] buffer = new byte[8192];
+                  in.read(buffer);
+                  String answer = APPROVE + " ".repeat(100);
+                  out.write(
+                      ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                              + answer.length()
+                              + "\r\n\r\n")
+                          .getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                  for (byte b : answer.getBytes(StandardCharsets.US_ASCII)) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(20);
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // The client hung up, as it should.
+                }
+              });
+      TestCard card =
+          cardWithWebhook("http://127.0.0.1:" + server.getLocalPort() + "/decide", 50, "decline");
+
+      long started = System.nanoTime();
+      JsonNode a = issuer.authorize(card.id(), 2_500);
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+      assertThat(a.get("approved").asBoolean()).isFalse();
+      assertThat(a.get("decline_reason").asString()).isEqualTo("webhook_timeout");
+      assertThat(a.get("decision_source").asString()).isEqualTo("stand_in");
+      assertThat(took).isLessThan(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
   void anHttpErrorIsAWebhookErrorAndTheStandInDeclines() {
     tenant.answer(500, "{\"approved\": true}", 0);
     TestCard card = cardWithWebhook(tenant.url(), 2_000, "decline");
