@@ -1,9 +1,7 @@
 package dev.cardos.tenancy.internal;
 
 import java.io.PrintStream;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
-import org.springframework.core.annotation.Order;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -13,10 +11,12 @@ import org.springframework.transaction.annotation.Transactional;
  * otherwise, on the very first start (no operator key at all), one is generated and shown once on
  * the console. It goes to the terminal directly, not through logging, because log files are kept
  * and shipped while this secret must exist in exactly one place: the operator's hands.
+ *
+ * <p>It runs once every bean exists and before the web server starts, so no request (and no {@code
+ * /health} poller that then calls at once) ever meets the server without its keys.
  */
 @Component
-@Order(0)
-class OperatorKeyBootstrap implements ApplicationRunner {
+class OperatorKeyBootstrap implements SmartInitializingSingleton {
 
   private final KeyDirectory keys;
   private final ApiKeys apiKeys;
@@ -36,7 +36,7 @@ class OperatorKeyBootstrap implements ApplicationRunner {
 
   @Override
   @Transactional
-  public void run(ApplicationArguments args) {
+  public void afterSingletonsInstantiated() {
     String network = properties.networkKey();
     if (network != null && !network.isBlank()) {
       if (!network.startsWith("nk_") || network.length() < 35) {
@@ -75,6 +75,6 @@ class OperatorKeyBootstrap implements ApplicationRunner {
          http://localhost:%2$s/openapi.json
         ================================================================================
         """
-            .formatted(secret, environment.getProperty("local.server.port", "8080")));
+            .formatted(secret, environment.getProperty("server.port", "8080")));
   }
 }
