@@ -1,6 +1,7 @@
 package dev.cardos.bench;
 
 import dev.cardos.iso8583.Iso8583Client;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -215,8 +217,7 @@ public final class Bench {
           connections.add(Iso8583Client.connect("127.0.0.1", port, Duration.ofSeconds(10)));
         }
       }
-      Load load =
-          new Load(http, cluster.nodeUrls, cluster.networkKey, "bench-" + stamp, connections);
+      Load load = new Load(cluster.nodeUrls, cluster.networkKey, "bench-" + stamp, connections);
       double pgbenchTps = -1;
       if (options.pgbench() && cluster.dbUrl != null) {
         StringBuilder log = new StringBuilder();
@@ -259,8 +260,7 @@ public final class Bench {
                         1, Math.floor((spreadRate != null ? spreadRate : closed.perSecond()) / 2));
             cpu = cluster.cpuNanos();
             commits = cluster.groupCommits(http);
-            Load.Result open =
-                load.openLoop(s.cards, rate, Duration.ofSeconds(options.seconds()), 4_096);
+            Load.Result open = openLoop(load, cluster, s.cards, rate, work, scenario + "-open");
             tally(open);
             row(scenario, String.format("open loop, %.0f/s", rate), open, pgbenchTps);
             cpu(cluster, cpu, open, commits, http);
@@ -271,8 +271,13 @@ public final class Bench {
               cpu = cluster.cpuNanos();
               commits = cluster.groupCommits(http);
               Load.Result sometimes =
-                  load.openLoop(
-                      s.sometimesSlowCards(), rate, Duration.ofSeconds(options.seconds()), 4_096);
+                  openLoop(
+                      load,
+                      cluster,
+                      s.sometimesSlowCards(),
+                      rate,
+                      work,
+                      scenario + "-sometimes-slow");
               tally(sometimes);
               row(
                   scenario,
@@ -303,6 +308,7 @@ public final class Bench {
           }
         }
       }
+      load.close();
       printTable(pgbenchTps, spreadRate);
       writeJson(stamp, pgbenchTps);
       if (options.jfr() && cluster.ownsPostgres()) {
@@ -364,6 +370,58 @@ public final class Bench {
         .formatted(url, WEBHOOK_BUDGET_MS);
   }
 
+  /**
+   * An open-loop phase, with the host's CPU sampled beside it. Writes {@code <name>.tsv} under the
+   * run's directory: every answer (when it was due, its latency) and every 100 ms host sample, on
+   * one clock, so a tail can be told apart: answers slow together (a stall: the collector, a disk
+   * flush, the hypervisor) or spread out (queueing).
+   */
+  private Load.Result openLoop(
+      Load load, Cluster cluster, List<Fleet.Card> cards, double rate, Path work, String name)
+      throws IOException {
+    long start = System.nanoTime();
+    Instant startedAt = Instant.now();
+    Load.Result result;
+    List<HostSampler.Sample> host;
+    try (HostSampler sampler = new HostSampler(start, cluster::cpuNanos)) {
+      result = load.openLoop(cards, rate, Duration.ofSeconds(options.seconds()), 4_096);
+      host = sampler.samples();
+    }
+    StringBuilder tsv =
+        new StringBuilder(
+            "kind\tat_ms\tlatency_ms\tbusy_pct\tiowait_pct\tsteal_pct\trunnable\tblocked"
+                + "\tcardos_pct\tpostgres_pct\tgenerator_pct\n");
+    List<long[]> answers = new ArrayList<>(result.timeline);
+    answers.sort(Comparator.comparingLong(a -> a[0]));
+    for (long[] a : answers) {
+      tsv.append(
+          String.format(
+              Locale.ROOT,
+              "answer\t%.1f\t%.3f\t\t\t\t\t\t\t\t%n",
+              (a[0] - start) / 1e6,
+              a[1] / 1e3));
+    }
+    for (HostSampler.Sample h : host) {
+      tsv.append(
+          String.format(
+              Locale.ROOT,
+              "host\t%.1f\t\t%.0f\t%.0f\t%.0f\t%d\t%d\t%.0f\t%.0f\t%.0f%n",
+              h.atNanos() / 1e6,
+              h.busy(),
+              h.iowait(),
+              h.steal(),
+              h.runnable(),
+              h.blocked(),
+              h.cardos(),
+              h.postgres(),
+              h.generator()));
+    }
+    Files.createDirectories(work);
+    Files.writeString(work.resolve(name + ".tsv"), tsv);
+    out.printf("    timeline from %s: %s%n", startedAt, work.resolve(name + ".tsv"));
+    return result;
+  }
+
   /** CPU per answered request since {@code before}: CardOS's and PostgreSQL's. */
   private void cpu(
       Cluster cluster, long[] before, Load.Result r, double[] commitsBefore, HttpClient http) {
@@ -372,6 +430,16 @@ public final class Bench {
     double batches = commits[0] - commitsBefore[0];
     double perCommit = batches > 0 ? (commits[1] - commitsBefore[1]) / batches : 0;
     rows.getLast().put("decisions_per_commit", Math.round(perCommit * 10) / 10.0);
+    // The writer's share of the phase spent committing (summed over nodes), the mean commit, and
+    // the mean time a decision waited for its commit to begin.
+    double busy =
+        (commits[2] - commitsBefore[2]) / (r.elapsedNanos / 1e9) / cluster.nodeUrls.size();
+    double commitMs = batches > 0 ? (commits[2] - commitsBefore[2]) * 1e3 / batches : 0;
+    double decisions = commits[1] - commitsBefore[1];
+    double queuedMs = decisions > 0 ? (commits[3] - commitsBefore[3]) * 1e3 / decisions : 0;
+    rows.getLast().put("writer_busy_pct", Math.round(busy * 1000) / 10.0);
+    rows.getLast().put("commit_mean_ms", Math.round(commitMs * 100) / 100.0);
+    rows.getLast().put("queue_wait_mean_ms", Math.round(queuedMs * 100) / 100.0);
     long answered = Math.max(1, r.sent.sum() - r.errors.sum());
     double cardos = (after[0] - before[0]) / 1e6 / answered;
     double database = (after[1] - before[1]) / 1e6 / answered;
@@ -382,11 +450,15 @@ public final class Bench {
     out.printf(
         Locale.ROOT,
         "    CPU per authorization: CardOS %.2f ms, PostgreSQL %.2f ms, load generator %.2f ms;"
-            + " %.1f decisions per commit%n",
+            + " %.1f decisions per commit%n"
+            + "    group commit: writer busy %.0f %%, %.2f ms per commit, %.2f ms mean wait for it%n",
         cardos,
         database,
         generator,
-        perCommit);
+        perCommit,
+        busy * 100,
+        commitMs,
+        queuedMs);
   }
 
   private void tally(Load.Result r) {

@@ -106,6 +106,15 @@ final class Cluster implements AutoCloseable {
             .setServerConfig("max_connections", "300")
             .setServerConfig("shared_buffers", "512MB")
             .setServerConfig("shared_preload_libraries", jfr ? "pg_stat_statements" : "")
+            // Its own log beside the run's timelines: checkpoints and autovacuum runs, timed, to
+            // tell what the database was doing when answers were slow.
+            .setOutputRedirector(
+                ProcessBuilder.Redirect.appendTo(work.resolve("postgresql.log").toFile()))
+            .setErrorRedirector(
+                ProcessBuilder.Redirect.appendTo(work.resolve("postgresql.log").toFile()))
+            .setServerConfig("log_line_prefix", "%m|%p|")
+            .setServerConfig("log_checkpoints", "on")
+            .setServerConfig("log_autovacuum_min_duration", "0")
             .start();
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
@@ -222,12 +231,15 @@ final class Cluster implements AutoCloseable {
   }
 
   /**
-   * The group commits so far, summed over the nodes from their Prometheus metrics: how many commits
-   * and how many decisions they carried.
+   * The group commits so far, summed over the nodes from their Prometheus metrics: how many
+   * commits, how many decisions they carried, the seconds the writers spent committing and the
+   * seconds decisions waited for them.
    */
   double[] groupCommits(HttpClient http) {
     double commits = 0;
     double decisions = 0;
+    double busySeconds = 0;
+    double waitSeconds = 0;
     for (String url : nodeUrls) {
       try {
         String metrics =
@@ -240,6 +252,10 @@ final class Cluster implements AutoCloseable {
             commits += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           } else if (line.startsWith("cardos_authorization_group_commit_batch_sum")) {
             decisions += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          } else if (line.startsWith("cardos_authorization_group_commit_duration_seconds_sum")) {
+            busySeconds += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          } else if (line.startsWith("cardos_authorization_group_commit_queue_wait_seconds_sum")) {
+            waitSeconds += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           }
         }
       } catch (IOException | RuntimeException e) {
@@ -248,7 +264,7 @@ final class Cluster implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    return new double[] {commits, decisions};
+    return new double[] {commits, decisions, busySeconds, waitSeconds};
   }
 
   /** host, port and database name of the PostgreSQL for pgbench, from the JDBC URL. */

@@ -133,9 +133,10 @@ class BenchIT {
         api.expect(201, api.post("/v1/admin/network-keys", TestApi.OPERATOR_KEY, ""), "network key")
             .get("secret")
             .asString();
-    Load.Result run =
-        new Load(http, List.of(api.baseUrl), networkKey, "check-" + UUID.randomUUID())
-            .closedLoop(cards, 2, Duration.ofSeconds(1));
+    Load.Result run;
+    try (Load load = new Load(List.of(api.baseUrl), networkKey, "check-" + UUID.randomUUID())) {
+      run = load.closedLoop(cards, 2, Duration.ofSeconds(1));
+    }
     assertThat(run.approved.sum()).isPositive();
 
     assertThat(check(cluster, api, fleet, run)).isEmpty();

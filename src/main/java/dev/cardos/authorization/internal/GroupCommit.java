@@ -2,6 +2,7 @@ package dev.cardos.authorization.internal;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -72,12 +73,15 @@ class GroupCommit implements SmartLifecycle {
     void writeAll(List<R> rows);
   }
 
-  private record Pending<T>(String lockKey, Job<T> job, CompletableFuture<T> answer) {}
+  private record Pending<T>(
+      String lockKey, Job<T> job, CompletableFuture<T> answer, long queuedNanos) {}
 
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final TransactionTemplate transactions;
   private final int maxBatch;
   private final DistributionSummary batchSizes;
+  private final Timer batchTimes;
+  private final Timer queueWaits;
   private volatile boolean running;
   private Thread writer;
 
@@ -93,6 +97,17 @@ class GroupCommit implements SmartLifecycle {
         DistributionSummary.builder("cardos.authorization.group_commit.batch")
             .description("Decisions committed together in one transaction")
             .register(metrics);
+    // The writer's busy time (batches per second times their mean duration) and how long decisions
+    // queue for it: what tells a saturated writer from a slow database.
+    this.batchTimes =
+        Timer.builder("cardos.authorization.group_commit.duration")
+            .description(
+                "Time a group commit takes, from its first statement to its durable commit")
+            .register(metrics);
+    this.queueWaits =
+        Timer.builder("cardos.authorization.group_commit.queue_wait")
+            .description("Time a decision waits for the group commit that carries it to begin")
+            .register(metrics);
   }
 
   /**
@@ -103,7 +118,7 @@ class GroupCommit implements SmartLifecycle {
     if (!running) {
       return alone(job);
     }
-    Pending<T> pending = new Pending<>(lockKey, job, new CompletableFuture<>());
+    Pending<T> pending = new Pending<>(lockKey, job, new CompletableFuture<>(), System.nanoTime());
     queue.add(pending);
     try {
       return pending.answer().join();
@@ -139,6 +154,10 @@ class GroupCommit implements SmartLifecycle {
   }
 
   private void commit(List<Pending<?>> batch) {
+    long started = System.nanoTime();
+    for (Pending<?> p : batch) {
+      queueWaits.record(started - p.queuedNanos(), TimeUnit.NANOSECONDS);
+    }
     batch.sort(Comparator.comparing(p -> p.lockKey() == null ? "" : p.lockKey()));
     batchSizes.record(batch.size());
     Object[] results = new Object[batch.size()];
@@ -168,6 +187,8 @@ class GroupCommit implements SmartLifecycle {
       log.warn("A group commit of {} failed ({}); retrying each alone", batch.size(), batchFailed);
       batch.forEach(this::retryAlone);
       return;
+    } finally {
+      batchTimes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
     for (int i = 0; i < batch.size(); i++) {
       complete(batch.get(i), results[i], failures[i]);
