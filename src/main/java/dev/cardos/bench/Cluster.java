@@ -112,7 +112,7 @@ final class Cluster implements AutoCloseable {
                 ProcessBuilder.Redirect.appendTo(work.resolve("postgresql.log").toFile()))
             .setErrorRedirector(
                 ProcessBuilder.Redirect.appendTo(work.resolve("postgresql.log").toFile()))
-            .setServerConfig("log_line_prefix", "%m|%p|")
+            .setServerConfig("log_line_prefix", "%m-%p-")
             .setServerConfig("log_checkpoints", "on")
             .setServerConfig("log_autovacuum_min_duration", "0")
             .start();
