@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -253,12 +254,7 @@ class WebhookDeliveryIT {
 
     String eventId = tenant.depositEvent(4_200);
     List<Request> requests = receiver.awaitFor(eventId, 3);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                "delivered"
-                    .equals(tenant.delivery(eventId, endpoint.id()).get("status").asString()));
+    awaitDelivered(tenant, eventId, endpoint);
 
     assertThat(requests).hasSize(3);
     assertThat(requests).extracting(Request::webhookId).containsOnly(eventId);
@@ -325,6 +321,136 @@ class WebhookDeliveryIT {
   }
 
   @Test
+  void aFailingStreakStartsAtTheFirstFailureAndTheNextSuccessEndsIt() {
+    WebhookTenant tenant = WebhookTenant.create(api, "test");
+    Receiver receiver = receiver().answer(503);
+    Endpoint endpoint = tenant.endpoint(receiver.url(), "*");
+
+    String eventId = tenant.depositEvent(1_500);
+    // The retry is a second later: the streak is visible in between.
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> failingSince(endpoint) != null);
+    awaitDelivered(tenant, eventId, endpoint);
+    await().atMost(WAIT).until(() -> failingSince(endpoint) == null);
+    assertThat(tenant.listedEndpoint(endpoint.id()).get("status").asString()).isEqualTo("enabled");
+  }
+
+  @Test
+  void anEndpointWhoseDeliveriesFailedForFiveDaysIsDisabledAtItsNextFailureOnce() {
+    WebhookTenant tenant = WebhookTenant.create(api, "test");
+    Receiver failing = receiver().answerAlways(500);
+    Endpoint endpoint = tenant.endpoint(failing.url(), "deposit.received");
+    jdbc.sql(
+            "UPDATE webhook_endpoints SET failing_since = now() - interval '6 days' WHERE id = :id")
+        .param("id", endpoint.id())
+        .update();
+
+    // Two events, so two failures may land in one recording: the endpoint is disabled once.
+    tenant.depositEvent(1_000);
+    tenant.depositEvent(2_000);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> "disabled".equals(tenant.listedEndpoint(endpoint.id()).get("status").asString()));
+    assertThat(tenant.listedEndpoint(endpoint.id()).get("disabled_reason").asString())
+        .contains("5 days");
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(WAIT)
+        .until(
+            () ->
+                data(expect(
+                            tenant.get(
+                                "/v1/events?type=webhook_endpoint.disabled&object_id="
+                                    + endpoint.id()),
+                            200))
+                        .size()
+                    == 1);
+  }
+
+  @Test
+  void sendsThatFinishTogetherAreRecordedTogetherEachDeliveredOnceOrRetried() {
+    WebhookTenant tenant = WebhookTenant.create(api, "test");
+    int events = 60; // more than one claim's batch
+    Receiver ok = receiver().holdNext(events);
+    Receiver failing = receiver().answerAlways(503).holdNext(events);
+    Endpoint okEndpoint = tenant.endpoint(ok.url(), "deposit.received");
+    Endpoint failingEndpoint = tenant.endpoint(failing.url(), "deposit.received");
+    String account = tenant.fundingAccount();
+    List<String> eventIds = new ArrayList<>();
+    for (int i = 0; i < events; i++) {
+      eventIds.add(tenant.eventFor("deposit.received", tenant.deposit(account, 100 + i)));
+    }
+    await().atMost(WAIT).until(() -> ok.received().size() == events);
+    await().atMost(WAIT).until(() -> failing.received().size() == events);
+    // All 120 sends are in flight; released together, they finish together.
+    ok.release();
+    failing.release();
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                jdbc.sql(
+                            """
+                            SELECT count(*) FROM webhook_deliveries
+                            WHERE endpoint_id = :id AND status = 'delivered'
+                            """)
+                        .param("id", okEndpoint.id())
+                        .query(Long.class)
+                        .single()
+                    == events);
+    for (String eventId : eventIds) {
+      JsonNode delivered = tenant.delivery(eventId, okEndpoint.id());
+      assertThat(delivered.get("attempts").asInt()).isEqualTo(1);
+      assertThat(delivered.get("attempt_log")).hasSize(1);
+      assertThat(delivered.get("attempt_log").get(0).get("status_code").asInt()).isEqualTo(200);
+      assertThat(ok.receivedFor(eventId)).hasSize(1);
+    }
+    // The failing endpoint's first attempts are each logged, each delivery waits for its retry,
+    // and only the failing endpoint is on a streak.
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                jdbc.sql(
+                            """
+                            SELECT count(*) FROM webhook_attempts a
+                            JOIN webhook_deliveries d ON d.id = a.delivery_id
+                            WHERE d.endpoint_id = :id AND a.status_code = 503
+                            """)
+                        .param("id", failingEndpoint.id())
+                        .query(Long.class)
+                        .single()
+                    >= events);
+    for (String eventId : eventIds) {
+      assertThat(tenant.delivery(eventId, failingEndpoint.id()).get("status").asString())
+          .isEqualTo("pending");
+    }
+    assertThat(failingSince(failingEndpoint)).isNotNull();
+    assertThat(failingSince(okEndpoint)).isNull();
+  }
+
+  private static void awaitDelivered(WebhookTenant tenant, String eventId, Endpoint endpoint) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                "delivered"
+                    .equals(tenant.delivery(eventId, endpoint.id()).get("status").asString()));
+  }
+
+  private Instant failingSince(Endpoint endpoint) {
+    return jdbc.sql("SELECT failing_since FROM webhook_endpoints WHERE id = :id")
+        .param("id", endpoint.id())
+        .query((rs, row) -> Optional.ofNullable(rs.getTimestamp(1)).map(t -> t.toInstant()))
+        .single()
+        .orElse(null);
+  }
+
+  @Test
   void anAttemptThatGotNoAnswerIsLoggedWithItsErrorAndNoStatusCode() {
     WebhookTenant tenant = WebhookTenant.create(api, "test");
     Receiver closed = Receiver.start();
@@ -351,12 +477,7 @@ class WebhookDeliveryIT {
     Endpoint endpoint = tenant.endpoint(receiver.url(), "*");
     String eventId = tenant.depositEvent(1_500);
     receiver.awaitFirst(eventId);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                "delivered"
-                    .equals(tenant.delivery(eventId, endpoint.id()).get("status").asString()));
+    awaitDelivered(tenant, eventId, endpoint);
 
     Response redelivered = expect(tenant.post("/v1/events/" + eventId + "/redeliver", null), 200);
 

@@ -1,6 +1,7 @@
 package dev.cardos.authorization.internal;
 
 import com.standardwebhooks.Webhook;
+import dev.cardos.shared.OutboundHttp;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -14,15 +15,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -54,26 +51,7 @@ class DecisionWebhooks implements DisposableBean {
   private static final int MAX_ANSWER_CHARS = 64 * 1024;
 
   private final CloseableHttpClient http =
-      HttpClients.custom()
-          .setConnectionManager(
-              PoolingHttpClientConnectionManagerBuilder.create()
-                  .setMaxConnTotal(2_000)
-                  .setMaxConnPerRoute(500)
-                  .setDefaultConnectionConfig(
-                      ConnectionConfig.custom()
-                          .setConnectTimeout(Timeout.ofSeconds(2))
-                          // A connection idle for a while may have been closed by the tenant's
-                          // server: checked before reuse, so it does not cost a stand-in.
-                          .setValidateAfterInactivity(TimeValue.ofSeconds(1))
-                          .setTimeToLive(TimeValue.ofMinutes(5))
-                          .build())
-                  .build())
-          .disableAutomaticRetries()
-          .disableRedirectHandling()
-          .disableCookieManagement()
-          .disableAuthCaching()
-          .evictIdleConnections(TimeValue.ofSeconds(30))
-          .build();
+      OutboundHttp.client(2_000, 500, Timeout.ofSeconds(2), null);
 
   private final ScheduledThreadPoolExecutor deadlines;
   private final JsonMapper json;

@@ -9,8 +9,9 @@ import java.util.Optional;
 /**
  * Where a webhook may be sent. Live mode: https only, and never to an address inside the operator's
  * network (loopback, private, link-local such as the cloud metadata service, unique local,
- * any-local, multicast), checked at registration and again before each connection. Test mode allows
- * http and localhost so developers can receive events on their machines.
+ * any-local, multicast), checked at registration, before each send and by the event sender's
+ * resolver when it connects. Test mode allows http and localhost so developers can receive events
+ * on their machines.
  */
 final class EndpointAddresses {
 

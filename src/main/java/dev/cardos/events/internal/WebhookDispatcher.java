@@ -5,24 +5,42 @@ import dev.cardos.events.EventType;
 import dev.cardos.events.Outbox;
 import dev.cardos.keys.Keys;
 import dev.cardos.shared.Ids;
+import dev.cardos.shared.OutboundHttp;
 import dev.cardos.shared.Timestamps;
 import dev.cardos.tenancy.Mode;
 import dev.cardos.tenancy.Realm;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -32,6 +50,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * without doing it twice, and a node that dies mid-send leaves the delivery to be retried when the
  * lease runs out. Each send runs on its own virtual thread: one slow endpoint never delays
  * another's. No database connection is held while sending.
+ *
+ * <p>The database work is per batch, not per delivery: the claim returns the events' bodies, the
+ * batch's endpoints are read in one statement, and one recorder writes the outcomes of every send
+ * that has finished in one transaction (attempts, deliveries and endpoints each in one statement;
+ * failures, which schedule retries and may disable an endpoint, one by one). At a few hundred
+ * events a second that is a few commits a second instead of one per delivery.
  */
 @Component
 class WebhookDispatcher {
@@ -52,12 +76,20 @@ class WebhookDispatcher {
   private final Ids ids;
   private final Clock clock;
   private final List<Duration> retryDelays;
+  private final Duration pollInterval;
   private final Semaphore inFlight = new Semaphore(SENDS_IN_FLIGHT_MAX);
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(5))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private final BlockingQueue<Outcome> finished = new LinkedBlockingQueue<>();
+  private final Thread recorder;
+
+  /** Test-mode endpoints: http and localhost allowed. */
+  private final CloseableHttpClient http = client(false);
+
+  /** Live-mode endpoints: names resolving to an internal address fail at connection time. */
+  private final CloseableHttpClient liveHttp = client(true);
+
+  private final ScheduledThreadPoolExecutor deadlines =
+      new ScheduledThreadPoolExecutor(
+          1, Thread.ofPlatform().daemon(true).name("webhook-send-deadlines").factory());
 
   WebhookDispatcher(
       JdbcClient jdbc,
@@ -68,7 +100,8 @@ class WebhookDispatcher {
       Ids ids,
       Clock clock,
       @Value("${cardos.webhooks.retry-delays:PT0S,PT5S,PT5M,PT30M,PT2H,PT5H,PT10H}")
-          List<Duration> retryDelays) {
+          List<Duration> retryDelays,
+      @Value("${cardos.webhooks.poll-interval:PT0.5S}") Duration pollInterval) {
     this.jdbc = jdbc;
     this.endpoints = endpoints;
     this.keys = keys;
@@ -77,50 +110,130 @@ class WebhookDispatcher {
     this.ids = ids;
     this.clock = clock;
     this.retryDelays = List.copyOf(retryDelays);
+    this.pollInterval = pollInterval;
+    this.deadlines.setRemoveOnCancelPolicy(true);
+    this.recorder = Thread.ofVirtual().name("webhook-recorder").start(this::recordFinished);
   }
 
-  /** A claimed delivery. */
-  record Claimed(String id, String eventId, String endpointId, int attempts, Instant createdAt) {}
+  /** A claimed delivery, with the body to send. */
+  record Claimed(
+      String id, String eventId, String endpointId, int attempts, Instant createdAt, String body) {
 
-  private volatile boolean stopping;
+    @Override
+    public String toString() {
+      return "Claimed[" + id + "]";
+    }
+  }
 
   /**
-   * On shutdown, claim nothing more and let sends in flight finish (up to their timeout), so a
-   * restart does not leave deliveries waiting for their lease to run out.
+   * What one send came to: the endpoint's HTTP status, or the error that kept it from answering, or
+   * {@code endpointGone} when the endpoint was disabled or deleted before it was sent.
+   */
+  record Outcome(
+      Claimed delivery,
+      WebhookEndpoints.Endpoint endpoint,
+      Integer status,
+      String error,
+      int latencyMs,
+      Instant at,
+      boolean endpointGone) {
+
+    boolean success() {
+      return status != null && status / 100 == 2;
+    }
+  }
+
+  private volatile boolean stopping;
+  private volatile Thread loop;
+
+  /**
+   * On shutdown, claim nothing more and let sends in flight finish (up to their timeout) and be
+   * recorded, so a restart does not leave deliveries waiting for their lease to run out.
    */
   @jakarta.annotation.PreDestroy
   void drain() throws InterruptedException {
     stopping = true;
+    if (loop != null) {
+      loop.join(pollInterval.plusSeconds(5).toMillis());
+    }
     if (inFlight.tryAcquire(
-        SENDS_IN_FLIGHT_MAX,
-        SEND_TIMEOUT.plusSeconds(5).toMillis(),
-        java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        SENDS_IN_FLIGHT_MAX, SEND_TIMEOUT.plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS)) {
       inFlight.release(SENDS_IN_FLIGHT_MAX);
+    }
+    recorder.interrupt();
+    deadlines.shutdownNow();
+    http.close(CloseMode.GRACEFUL);
+    liveHttp.close(CloseMode.GRACEFUL);
+  }
+
+  /**
+   * The dispatcher's own loop, not a {@code @Scheduled} task: fixed-delay tasks share one scheduler
+   * thread, and a backlog keeps this loop busy for as long as it lasts.
+   */
+  @EventListener(ApplicationReadyEvent.class)
+  void startDispatching() {
+    if (loop == null) {
+      loop = Thread.ofVirtual().name("webhook-dispatcher").start(this::dispatchUntilStopped);
     }
   }
 
-  @Scheduled(fixedDelayString = "${cardos.webhooks.poll-interval:PT0.5S}")
-  void dispatch() {
-    if (stopping) {
-      return;
+  private void dispatchUntilStopped() {
+    while (!stopping) {
+      try {
+        if (!dispatch()) {
+          Thread.sleep(pollInterval);
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.warn("Claiming webhook deliveries failed: {}", e.getClass().getName());
+        try {
+          Thread.sleep(pollInterval);
+        } catch (InterruptedException stop) {
+          return;
+        }
+      }
     }
+  }
+
+  /**
+   * Claims and starts one batch of due deliveries. True when there may be more to claim at once:
+   * the batch was full, or every send slot was taken (it waited up to a poll interval for one).
+   */
+  boolean dispatch() throws InterruptedException {
+    if (!inFlight.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+      return true;
+    }
+    inFlight.release();
     int free = Math.min(BATCH_SIZE, inFlight.availablePermits());
-    if (free == 0) {
-      return;
+    List<Claimed> claimed = claim(free);
+    if (!claimed.isEmpty()) {
+      start(claimed);
     }
-    for (Claimed delivery : claim(free)) {
+    return claimed.size() == free;
+  }
+
+  private void start(List<Claimed> claimed) {
+    Map<String, WebhookEndpoints.Endpoint> byId =
+        endpoints.byIds(claimed.stream().map(Claimed::endpointId).distinct().toList());
+    for (Claimed delivery : claimed) {
       inFlight.acquireUninterruptibly();
       Thread.ofVirtual()
           .name("webhook-" + delivery.id())
           .start(
               () -> {
+                Outcome outcome = null;
                 try {
-                  send(delivery);
+                  outcome = send(delivery, byId.get(delivery.endpointId()));
                 } catch (RuntimeException e) {
                   log.warn(
                       "Delivery {} failed unexpectedly: {}", delivery.id(), e.getClass().getName());
                 } finally {
-                  inFlight.release();
+                  if (outcome != null) {
+                    finished.add(outcome); // the recorder releases the permit
+                  } else {
+                    inFlight.release();
+                  }
                 }
               });
     }
@@ -133,9 +246,11 @@ class WebhookDispatcher {
             UPDATE webhook_deliveries d SET next_attempt_at = :lease
             FROM (SELECT id FROM webhook_deliveries
                   WHERE status = 'pending' AND next_attempt_at <= :now
-                  ORDER BY next_attempt_at LIMIT :n FOR UPDATE SKIP LOCKED) due
-            WHERE d.id = due.id
-            RETURNING d.id, d.event_id, d.endpoint_id, d.attempts, d.created_at
+                  ORDER BY next_attempt_at LIMIT :n FOR UPDATE SKIP LOCKED) due,
+                 events e
+            WHERE d.id = due.id AND e.id = d.event_id
+            RETURNING d.id, d.event_id, d.endpoint_id, d.attempts, d.created_at,
+                      e.type, e.created_at AS event_created_at, e.data::text AS data
             """)
         .param("lease", Timestamps.sql(now.plus(LEASE)))
         .param("now", Timestamps.sql(now))
@@ -143,35 +258,24 @@ class WebhookDispatcher {
         .query(
             (rs, row) ->
                 new Claimed(
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getInt(4),
-                    Timestamps.instant(rs.getTimestamp(5))))
+                    rs.getString("id"),
+                    rs.getString("event_id"),
+                    rs.getString("endpoint_id"),
+                    rs.getInt("attempts"),
+                    Timestamps.instant(rs.getTimestamp("created_at")),
+                    "{\"id\":\"%s\",\"type\":\"%s\",\"created_at\":\"%s\",\"data\":%s}"
+                        .formatted(
+                            rs.getString("event_id"),
+                            rs.getString("type"),
+                            Timestamps.instant(rs.getTimestamp("event_created_at")),
+                            rs.getString("data"))))
         .list();
   }
 
-  void send(Claimed delivery) {
-    WebhookEndpoints.Endpoint endpoint = endpoints.byId(delivery.endpointId()).orElseThrow();
-    if (!"enabled".equals(endpoint.status())) {
-      finish(delivery, "failed", null);
-      return;
+  private Outcome send(Claimed delivery, WebhookEndpoints.Endpoint endpoint) {
+    if (endpoint == null || !"enabled".equals(endpoint.status())) {
+      return new Outcome(delivery, endpoint, null, null, 0, Timestamps.now(clock), true);
     }
-    Map<String, Object> event =
-        jdbc.sql("SELECT id, type, created_at, data::text AS data FROM events WHERE id = :id")
-            .param("id", delivery.eventId())
-            .query(
-                (rs, row) ->
-                    Map.<String, Object>of(
-                        "id", rs.getString("id"),
-                        "type", rs.getString("type"),
-                        "created_at", Timestamps.instant(rs.getTimestamp("created_at")).toString(),
-                        "data", rs.getString("data")))
-            .single();
-    String body =
-        "{\"id\":\"%s\",\"type\":\"%s\",\"created_at\":\"%s\",\"data\":%s}"
-            .formatted(
-                event.get("id"), event.get("type"), event.get("created_at"), event.get("data"));
     long start = System.nanoTime();
     Integer status = null;
     String error = null;
@@ -179,34 +283,85 @@ class WebhookDispatcher {
     if (refusal.isPresent()) {
       error = "URL " + refusal.get();
     } else {
+      HttpPost post = new HttpPost(endpoint.url());
+      // The socket timeouts bound each wait; the timer bounds the whole exchange, so an endpoint
+      // that trickles its answer cannot outlast the send timeout (nor the lease).
+      ScheduledFuture<?> abort =
+          deadlines.schedule(post::cancel, SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       try {
         Instant now = clock.instant();
         long timestamp = now.getEpochSecond();
-        String signature = sign(endpoint, delivery.eventId(), timestamp, body, now);
-        HttpRequest request =
-            HttpRequest.newBuilder(URI.create(endpoint.url()))
-                .timeout(SEND_TIMEOUT)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "CardOS-Webhooks/1")
-                .header("webhook-id", delivery.eventId())
-                .header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", signature)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-      } catch (java.net.http.HttpTimeoutException e) {
-        error = "no answer within " + SEND_TIMEOUT.toSeconds() + " s";
-      } catch (java.io.IOException e) {
-        error = e.getClass().getSimpleName();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        error = "interrupted";
+        post.setHeader("User-Agent", "CardOS-Webhooks/1");
+        post.setHeader("webhook-id", delivery.eventId());
+        post.setHeader("webhook-timestamp", Long.toString(timestamp));
+        post.setHeader(
+            "webhook-signature",
+            sign(endpoint, delivery.eventId(), timestamp, delivery.body(), now));
+        post.setEntity(new StringEntity(delivery.body(), ContentType.APPLICATION_JSON));
+        post.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(SEND_TIMEOUT)).build());
+        status =
+            (endpoint.livemode() ? liveHttp : http)
+                .execute(
+                    post,
+                    response -> {
+                      EntityUtils.consume(response.getEntity());
+                      return response.getCode();
+                    });
+      } catch (UnknownHostException e) {
+        error =
+            InternalAddressRefused.is(e)
+                ? "URL resolves to an internal address, which live mode refuses"
+                : "UnknownHostException";
       } catch (Exception e) {
-        error = e.getClass().getSimpleName();
+        error =
+            post.isAborted() || e instanceof SocketTimeoutException
+                ? "no answer within " + SEND_TIMEOUT.toSeconds() + " s"
+                : e.getClass().getSimpleName();
+      } finally {
+        abort.cancel(false);
       }
     }
     int latencyMs = (int) ((System.nanoTime() - start) / 1_000_000);
-    record(delivery, endpoint, status, error, latencyMs);
+    return new Outcome(delivery, endpoint, status, error, latencyMs, Timestamps.now(clock), false);
+  }
+
+  /**
+   * The client the decision webhooks use too, blocking the send's own virtual thread. For live mode
+   * the resolver refuses internal addresses, so a name that re-resolves between the check and the
+   * connection (DNS rebinding) still cannot reach one.
+   */
+  private static CloseableHttpClient client(boolean live) {
+    return OutboundHttp.client(
+        SENDS_IN_FLIGHT_MAX,
+        SENDS_IN_FLIGHT_MAX,
+        Timeout.ofSeconds(5),
+        live ? new InternalAddressRefused() : null);
+  }
+
+  /** Resolves as the system does, but refuses a name with any internal address. */
+  static final class InternalAddressRefused implements DnsResolver {
+
+    private static final String MESSAGE = "resolves to an internal address";
+
+    static boolean is(UnknownHostException e) {
+      return e.getMessage() != null && e.getMessage().endsWith(MESSAGE);
+    }
+
+    @Override
+    public InetAddress[] resolve(String host) throws UnknownHostException {
+      InetAddress[] all = SystemDefaultDnsResolver.INSTANCE.resolve(host);
+      for (InetAddress address : all) {
+        if (EndpointAddresses.internal(address)) {
+          throw new UnknownHostException(host + " " + MESSAGE);
+        }
+      }
+      return all;
+    }
+
+    @Override
+    public String resolveCanonicalHostname(String host) throws UnknownHostException {
+      return SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
+    }
   }
 
   /** Standard Webhooks signature; during a rotation's overlap, with both secrets. */
@@ -230,78 +385,155 @@ class WebhookDispatcher {
     return signature;
   }
 
-  private void record(
-      Claimed delivery,
-      WebhookEndpoints.Endpoint endpoint,
-      Integer status,
-      String error,
-      int latencyMs) {
-    Instant now = Timestamps.now(clock);
-    boolean success = status != null && status / 100 == 2;
+  /** The recorder: whatever has finished since its last transaction goes into the next one. */
+  private void recordFinished() {
+    List<Outcome> batch = new ArrayList<>();
+    while (true) {
+      try {
+        batch.add(finished.take());
+      } catch (InterruptedException e) {
+        return;
+      }
+      finished.drainTo(batch, 499);
+      try {
+        record(batch);
+      } catch (RuntimeException e) {
+        // One bad outcome must not keep the others unrecorded: each on its own. Any that still
+        // fails stays pending and is sent again when its lease runs out.
+        for (Outcome outcome : batch) {
+          try {
+            record(List.of(outcome));
+          } catch (RuntimeException again) {
+            log.warn(
+                "Could not record delivery {}: {}",
+                outcome.delivery().id(),
+                again.getClass().getName());
+          }
+        }
+      } finally {
+        inFlight.release(batch.size());
+        batch.clear();
+      }
+    }
+  }
+
+  void record(List<Outcome> outcomes) {
+    List<Outcome> attempted = outcomes.stream().filter(o -> !o.endpointGone()).toList();
+    List<Outcome> delivered = attempted.stream().filter(Outcome::success).toList();
+    // Per endpoint, the last success in this batch: it clears the failing streak, and only
+    // failures after it start a new one.
+    Map<String, Instant> lastSuccess = new HashMap<>();
+    for (Outcome o : delivered) {
+      lastSuccess.merge(o.endpoint().id(), o.at(), (a, b) -> a.isAfter(b) ? a : b);
+    }
     transactions.executeWithoutResult(
         tx -> {
-          jdbc.sql(
-                  """
-                  INSERT INTO webhook_attempts (id, delivery_id, attempted_at, status_code,
-                                                latency_ms, error)
-                  VALUES (:id, :delivery, :at, :status, :latency, :error)
-                  """)
-              .param("id", ids.next("wa_"))
-              .param("delivery", delivery.id())
-              .param("at", Timestamps.sql(now))
-              .param("status", status)
-              .param("latency", latencyMs)
-              .param("error", error)
-              .update();
-          endpoints.attempted(endpoint.id(), success, now);
-          if (success) {
-            finish(delivery, "delivered", now);
-            return;
+          if (!attempted.isEmpty()) {
+            insertAttempts(attempted);
           }
-          if (status != null && status == 410) {
-            finish(delivery, "failed", null);
-            disable(endpoint, "the endpoint answered 410 Gone");
-            return;
-          }
-          int attempts = delivery.attempts() + 1;
-          Duration wait =
-              attempts < retryDelays.size() ? retryDelays.get(attempts) : retryDelays.getLast();
-          Instant next = now.plus(wait);
-          if (next.isAfter(delivery.createdAt().plus(GIVE_UP_AFTER))) {
-            finish(delivery, "failed", null);
-          } else {
+          if (!delivered.isEmpty()) {
             jdbc.sql(
                     """
-                    UPDATE webhook_deliveries SET attempts = :attempts, next_attempt_at = :next
-                    WHERE id = :id
+                    UPDATE webhook_deliveries d
+                    SET status = 'delivered', attempts = d.attempts + 1,
+                        delivered_at = CAST(u.at AS timestamptz)
+                    FROM unnest(CAST(:ids AS text[]), CAST(:ats AS text[])) AS u(id, at)
+                    WHERE d.id = u.id
                     """)
-                .param("attempts", attempts)
-                .param("next", Timestamps.sql(next))
-                .param("id", delivery.id())
+                .param("ids", delivered.stream().map(o -> o.delivery().id()).toArray(String[]::new))
+                .param("ats", delivered.stream().map(o -> o.at().toString()).toArray(String[]::new))
                 .update();
+            endpoints.succeeded(List.copyOf(lastSuccess.keySet()));
           }
-          WebhookEndpoints.Endpoint now2 = endpoints.byId(endpoint.id()).orElseThrow();
-          if (now2.failingSince() != null
-              && now2.failingSince().isBefore(now.minus(DISABLE_AFTER_FAILING))) {
-            disable(endpoint, "every delivery failed for 5 days");
+          for (Outcome o : outcomes) {
+            if (o.endpointGone()) {
+              finish(o.delivery(), "failed");
+            } else if (!o.success()) {
+              Instant success = lastSuccess.get(o.endpoint().id());
+              failed(o, success == null || o.at().isAfter(success));
+            }
           }
         });
   }
 
-  private void finish(Claimed delivery, String status, Instant deliveredAt) {
+  private void insertAttempts(List<Outcome> attempted) {
+    int n = attempted.size();
+    String[][] columns = new String[6][n];
+    for (int i = 0; i < n; i++) {
+      Outcome o = attempted.get(i);
+      columns[0][i] = ids.next("wa_");
+      columns[1][i] = o.delivery().id();
+      columns[2][i] = o.at().toString();
+      columns[3][i] = o.status() == null ? null : o.status().toString();
+      columns[4][i] = Integer.toString(o.latencyMs());
+      columns[5][i] = o.error();
+    }
     jdbc.sql(
             """
-            UPDATE webhook_deliveries SET status = :status, attempts = attempts + 1,
-                                          delivered_at = :at
+            INSERT INTO webhook_attempts (id, delivery_id, attempted_at, status_code, latency_ms,
+                                          error)
+            SELECT id, delivery, CAST(at AS timestamptz), CAST(status AS integer),
+                   CAST(latency AS integer), error
+            FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                 AS r(id, delivery, at, status, latency, error)
+            """)
+        .params((Object[]) columns)
+        .update();
+  }
+
+  /** A send that did not succeed: retried later, or given up on; a 410 disables the endpoint. */
+  private void failed(Outcome o, boolean startsStreak) {
+    Claimed delivery = o.delivery();
+    WebhookEndpoints.Endpoint endpoint = o.endpoint();
+    if (startsStreak) {
+      endpoints.failed(endpoint.id(), o.at());
+    }
+    if (o.status() != null && o.status() == 410) {
+      finish(delivery, "failed");
+      disable(endpoint, "the endpoint answered 410 Gone");
+      return;
+    }
+    int attempts = delivery.attempts() + 1;
+    Duration wait =
+        attempts < retryDelays.size() ? retryDelays.get(attempts) : retryDelays.getLast();
+    Instant next = o.at().plus(wait);
+    if (next.isAfter(delivery.createdAt().plus(GIVE_UP_AFTER))) {
+      finish(delivery, "failed");
+    } else {
+      jdbc.sql(
+              """
+              UPDATE webhook_deliveries SET attempts = :attempts, next_attempt_at = :next
+              WHERE id = :id
+              """)
+          .param("attempts", attempts)
+          .param("next", Timestamps.sql(next))
+          .param("id", delivery.id())
+          .update();
+    }
+    WebhookEndpoints.Endpoint now = endpoints.byId(endpoint.id()).orElseThrow();
+    if ("enabled".equals(now.status())
+        && now.failingSince() != null
+        && now.failingSince().isBefore(o.at().minus(DISABLE_AFTER_FAILING))) {
+      disable(endpoint, "every delivery failed for 5 days");
+    }
+  }
+
+  private void finish(Claimed delivery, String status) {
+    jdbc.sql(
+            """
+            UPDATE webhook_deliveries SET status = :status, attempts = attempts + 1
             WHERE id = :id
             """)
         .param("status", status)
-        .param("at", Timestamps.sql(deliveredAt))
         .param("id", delivery.id())
         .update();
   }
 
   private void disable(WebhookEndpoints.Endpoint endpoint, String reason) {
+    if (!endpoints.byId(endpoint.id()).map(e -> "enabled".equals(e.status())).orElse(false)) {
+      return; // disabled (or deleted) already, by an earlier outcome of the batch or by its owner
+    }
     endpoints.setStatus(endpoint.id(), "disabled", reason);
     Realm realm =
         jdbc.sql("SELECT tenant_id, mode FROM webhook_endpoints WHERE id = :id")

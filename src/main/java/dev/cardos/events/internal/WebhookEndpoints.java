@@ -8,7 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -77,6 +79,17 @@ class WebhookEndpoints {
         .optional();
   }
 
+  /** The endpoints with these ids, by id: one statement for a batch of deliveries. */
+  Map<String, Endpoint> byIds(List<String> ids) {
+    Map<String, Endpoint> byId = new HashMap<>();
+    jdbc.sql("SELECT * FROM webhook_endpoints WHERE id = ANY (CAST(:ids AS text[]))")
+        .param("ids", ids.toArray(String[]::new))
+        .query(WebhookEndpoints::map)
+        .list()
+        .forEach(e -> byId.put(e.id(), e));
+    return byId;
+  }
+
   Page<Endpoint> list(Realm realm, PageRequest page) {
     return Page.of(
         jdbc.sql(
@@ -122,12 +135,27 @@ class WebhookEndpoints {
         .update();
   }
 
-  /** Records an attempt's outcome on the endpoint: success clears the failing streak. */
-  void attempted(String id, boolean success, Instant at) {
+  /**
+   * A delivery to each of these endpoints succeeded: their failing streaks end. Endpoints not
+   * failing are not written (nor locked): a busy endpoint succeeds hundreds of times a second.
+   */
+  void succeeded(List<String> ids) {
     jdbc.sql(
-            success
-                ? "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = :id"
-                : "UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, :at) WHERE id = :id")
+            """
+            UPDATE webhook_endpoints SET failing_since = NULL
+            WHERE id = ANY (CAST(:ids AS text[])) AND failing_since IS NOT NULL
+            """)
+        .param("ids", ids.toArray(String[]::new))
+        .update();
+  }
+
+  /** A delivery to the endpoint failed: its failing streak starts, unless it has already. */
+  void failed(String id, Instant at) {
+    jdbc.sql(
+            """
+            UPDATE webhook_endpoints SET failing_since = :at
+            WHERE id = :id AND failing_since IS NULL
+            """)
         .param("id", id)
         .param("at", Timestamps.sql(at))
         .update();
