@@ -26,7 +26,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class Bench {
 
-  static final List<String> SCENARIOS = List.of("spread", "hot", "webhook", "slow-webhook");
+  static final List<String> SCENARIOS =
+      List.of("spread", "hot", "webhook", "slow-webhook", "events");
   static final int WEBHOOK_BUDGET_MS = 50;
 
   private final Options options;
@@ -153,7 +154,7 @@ public final class Bench {
     } catch (RuntimeException e) {
       out.println("cardos bench: " + e.getMessage());
       out.println(
-          "usage: cardos bench [spread|hot|webhook|slow-webhook ...] [--nodes N] [--cards N]"
+          "usage: cardos bench [spread|hot|webhook|slow-webhook|events ...] [--nodes N] [--cards N]"
               + " [--hot-cards N] [--concurrency N] [--duration S] [--warmup S] [--no-pgbench]"
               + " [--jfr] [--transport json|iso8583] [--open-rate PER_SECOND] [--jar JAR]"
               + " [--url URL [--db-url JDBC]] [--results DIR]");
@@ -240,12 +241,18 @@ public final class Bench {
           }
           long[] cpu = cluster.cpuNanos();
           double[] commits = cluster.groupCommits(http);
+          if (s.eventEndpointId() != null) {
+            s.receiver().countEventsFromNow();
+          }
           Load.Result closed =
               load.closedLoop(
                   s.cards, options.concurrency(), Duration.ofSeconds(options.seconds()));
           tally(closed);
           row(scenario, "closed loop, " + options.concurrency() + " clients", closed, pgbenchTps);
           cpu(cluster, cpu, closed, commits, http);
+          if (s.eventEndpointId() != null) {
+            events(cluster, s, closed);
+          }
           if (scenario.equals("spread")) {
             spreadRate = closed.perSecond();
           }
@@ -303,6 +310,9 @@ public final class Bench {
           violations.addAll(broken.stream().map(v -> scenario + ": " + v).toList());
           rows.getLast().put("invariants_ok", broken.isEmpty());
         } finally {
+          if (s.eventEndpointId() != null) {
+            fleet.deleteWebhookEndpoint(s.eventEndpointId());
+          }
           if (s.receiver != null) {
             s.receiver.close();
           }
@@ -330,10 +340,17 @@ public final class Bench {
   }
 
   private record Scenario(
-      List<Fleet.Card> cards, Receiver receiver, List<Fleet.Card> sometimesSlowCards) {
+      List<Fleet.Card> cards,
+      Receiver receiver,
+      List<Fleet.Card> sometimesSlowCards,
+      String eventEndpointId) {
 
     Scenario(List<Fleet.Card> cards, Receiver receiver) {
-      this(cards, receiver, List.of());
+      this(cards, receiver, List.of(), null);
+    }
+
+    Scenario(List<Fleet.Card> cards, Receiver receiver, List<Fleet.Card> sometimesSlowCards) {
+      this(cards, receiver, sometimesSlowCards, null);
     }
   }
 
@@ -361,8 +378,81 @@ public final class Bench {
                     parallel)
                 : List.of());
       }
+      case "events" -> {
+        // Every event of the tenant goes to one endpoint that answers at once: how far behind
+        // the payments the deliveries run, and what delivering them costs the decisions.
+        Receiver receiver = new Receiver(0);
+        List<Fleet.Card> cards =
+            fleet.b2cCards(fleet.program("b2c", ""), Math.min(options.cards(), 1_000), parallel);
+        yield new Scenario(cards, receiver, List.of(), fleet.webhookEndpoint(receiver.eventsUrl()));
+      }
       default -> throw new IllegalArgumentException(scenario);
     };
+  }
+
+  /**
+   * After the closed loop of {@code events}: waits until every delivery to the endpoint is done (at
+   * most two minutes), then reports the events created in the phase that arrived and their lag.
+   */
+  private void events(Cluster cluster, Scenario s, Load.Result closed) throws Exception {
+    long stopped = System.nanoTime();
+    long deadline = stopped + Duration.ofMinutes(2).toNanos();
+    long pending = -1;
+    long lastCount = -1;
+    long quietSince = stopped;
+    while (System.nanoTime() < deadline) {
+      if (cluster.dbUrl != null) {
+        try (java.sql.Connection c = cluster.connect();
+            java.sql.PreparedStatement q =
+                c.prepareStatement(
+                    "SELECT count(*) FROM webhook_deliveries"
+                        + " WHERE endpoint_id = ? AND status = 'pending'")) {
+          q.setString(1, s.eventEndpointId());
+          try (java.sql.ResultSet rs = q.executeQuery()) {
+            rs.next();
+            pending = rs.getLong(1);
+          }
+        }
+        if (pending == 0) {
+          break;
+        }
+      } else {
+        // Without the database: done when nothing has arrived for three seconds.
+        long count = s.receiver().eventsReceivedAll.sum();
+        if (count != lastCount) {
+          lastCount = count;
+          quietSince = System.nanoTime();
+        } else if (System.nanoTime() - quietSince > Duration.ofSeconds(3).toNanos()) {
+          break;
+        }
+      }
+      Thread.sleep(100);
+    }
+    double drained = (System.nanoTime() - stopped) / 1e9;
+    Receiver r = s.receiver();
+    long delivered = r.eventDeliveries.sum();
+    long distinct = r.eventIds.size();
+    var row = rows.getLast();
+    row.put("events_delivered", distinct);
+    row.put("events_duplicate_deliveries", delivered - distinct);
+    row.put("event_lag_p50_ms", r.eventLagMillis.getValueAtPercentile(50));
+    row.put("event_lag_p99_ms", r.eventLagMillis.getValueAtPercentile(99));
+    row.put("event_lag_max_ms", r.eventLagMillis.getMaxValue());
+    row.put("events_pending_after_drain", pending);
+    row.put("event_drain_seconds", Math.round(drained * 10) / 10.0);
+    out.printf(
+        Locale.ROOT,
+        "    events: %d created in the phase delivered (%.2f per authorization answered), %d"
+            + " twice; lag p50 %d, p99 %d, max %d ms; all delivered %.1f s after the load"
+            + " stopped%s%n",
+        distinct,
+        distinct / (double) Math.max(1, closed.sent.sum() - closed.errors.sum()),
+        delivered - distinct,
+        r.eventLagMillis.getValueAtPercentile(50),
+        r.eventLagMillis.getValueAtPercentile(99),
+        r.eventLagMillis.getMaxValue(),
+        drained,
+        pending > 0 ? " (" + pending + " still pending after 2 minutes)" : "");
   }
 
   private static String decisionWebhook(String url) {

@@ -61,7 +61,7 @@ final class Fleet {
                     """
                     {"mode": "test", "rate_limit_per_second": 100000,
                      "scopes": ["cards:read", "cards:write", "cards:reveal", "controls:write",
-                                "funds:read", "funds:write", "transactions:read"]}
+                                "funds:read", "funds:write", "transactions:read", "webhooks:write"]}
                     """),
                 "api key")
             .get("secret")
@@ -125,6 +125,26 @@ final class Fleet {
             "program")
         .get("id")
         .asString();
+  }
+
+  /** A webhook endpoint for every event of the tenant; returns its id. */
+  String webhookEndpoint(String url) {
+    return api.expect(
+            201,
+            api.post(
+                "/v1/webhook-endpoints",
+                key,
+                "{\"url\": \"%s\", \"event_types\": [\"*\"]}".formatted(url)),
+            "webhook endpoint")
+        .get("id")
+        .asString();
+  }
+
+  void deleteWebhookEndpoint(String id) {
+    Api.Answer r = api.send("DELETE", "/v1/webhook-endpoints/" + id, key, "");
+    if (r.status() / 100 != 2) {
+      throw new IllegalStateException("delete webhook endpoint: " + r.status() + " " + r.body());
+    }
   }
 
   /** {@code count} b2c cards, each on its own account holding {@link #CARD_BALANCE}. */
