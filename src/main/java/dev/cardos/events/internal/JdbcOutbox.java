@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The outbox as rows of {@code events}, serialized with the API's JSON conventions. */
@@ -19,12 +21,14 @@ class JdbcOutbox implements Outbox {
   private final Ids ids;
   private final Clock clock;
   private final JsonMapper json;
+  private final DeliverySignal signal;
 
-  JdbcOutbox(JdbcClient jdbc, Ids ids, Clock clock, JsonMapper json) {
+  JdbcOutbox(JdbcClient jdbc, Ids ids, Clock clock, JsonMapper json, DeliverySignal signal) {
     this.jdbc = jdbc;
     this.ids = ids;
     this.clock = clock;
     this.json = json;
+    this.signal = signal;
   }
 
   @Override
@@ -47,8 +51,9 @@ class JdbcOutbox implements Outbox {
       columns[5][i] = json.writeValueAsString(e.data());
     }
     // Events and their deliveries in one statement: they exist together or not at all.
-    jdbc.sql(
-            """
+    int deliveries =
+        jdbc.sql(
+                """
             WITH event AS (
                 INSERT INTO events (id, tenant_id, mode, type, object_id, data, created_at)
                 SELECT id, tenant, mode, type, object, CAST(data AS jsonb), CAST(? AS timestamptz)
@@ -65,8 +70,22 @@ class JdbcOutbox implements Outbox {
                     AND e.status = 'enabled'
                     AND ('*' = ANY (e.event_types) OR event.type = ANY (e.event_types))
             """)
-        .params(at, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5])
-        .update();
+            .params(at, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5])
+            .update();
+    if (deliveries > 0) {
+      // The dispatcher can see them once they are committed, not before.
+      if (TransactionSynchronizationManager.isSynchronizationActive()) {
+        TransactionSynchronizationManager.registerSynchronization(
+            new TransactionSynchronization() {
+              @Override
+              public void afterCommit() {
+                signal.raise();
+              }
+            });
+      } else {
+        signal.raise();
+      }
+    }
     return List.of(columns[0]);
   }
 }

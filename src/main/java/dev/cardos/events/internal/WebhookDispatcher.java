@@ -67,6 +67,7 @@ class WebhookDispatcher {
   private static final Duration DISABLE_AFTER_FAILING = Duration.ofDays(5);
   private static final int BATCH_SIZE = 50;
   private static final int SENDS_IN_FLIGHT_MAX = 200;
+  private static final Duration GATHER = Duration.ofMillis(20);
 
   private final JdbcClient jdbc;
   private final WebhookEndpoints endpoints;
@@ -77,6 +78,7 @@ class WebhookDispatcher {
   private final Clock clock;
   private final List<Duration> retryDelays;
   private final Duration pollInterval;
+  private final DeliverySignal signal;
   private final Semaphore inFlight = new Semaphore(SENDS_IN_FLIGHT_MAX);
   private final BlockingQueue<Outcome> finished = new LinkedBlockingQueue<>();
   private final Thread recorder;
@@ -101,7 +103,8 @@ class WebhookDispatcher {
       Clock clock,
       @Value("${cardos.webhooks.retry-delays:PT0S,PT5S,PT5M,PT30M,PT2H,PT5H,PT10H}")
           List<Duration> retryDelays,
-      @Value("${cardos.webhooks.poll-interval:PT0.5S}") Duration pollInterval) {
+      @Value("${cardos.webhooks.poll-interval:PT0.5S}") Duration pollInterval,
+      DeliverySignal signal) {
     this.jdbc = jdbc;
     this.endpoints = endpoints;
     this.keys = keys;
@@ -111,6 +114,7 @@ class WebhookDispatcher {
     this.clock = clock;
     this.retryDelays = List.copyOf(retryDelays);
     this.pollInterval = pollInterval;
+    this.signal = signal;
     this.deadlines.setRemoveOnCancelPolicy(true);
     this.recorder = Thread.ofVirtual().name("webhook-recorder").start(this::recordFinished);
   }
@@ -180,8 +184,10 @@ class WebhookDispatcher {
   private void dispatchUntilStopped() {
     while (!stopping) {
       try {
-        if (!dispatch()) {
-          Thread.sleep(pollInterval);
+        if (!dispatch() && signal.await(pollInterval)) {
+          // Woken by a commit: a moment for the commits right behind it, so a claim serves
+          // several of them rather than one each.
+          Thread.sleep(GATHER);
         }
       } catch (InterruptedException e) {
         return;
