@@ -2,7 +2,6 @@ package dev.cardos.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cardos.CardosApplication;
 import dev.cardos.events.Receiver.Request;
 import dev.cardos.testing.TestApi;
 import java.time.Duration;
@@ -11,25 +10,22 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * A committed event wakes this node's dispatcher: with a poll interval of a minute, events still
  * leave within moments of their change, one after another, not at the next poll.
  */
-@SpringBootTest(
-    classes = CardosApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "cardos.db.data-dir=target/it-data/${random.uuid}",
-      "cardos.db.durable=false",
-      "cardos.tenancy.operator-key=" + TestApi.OPERATOR_KEY,
-      "cardos.webhooks.poll-interval=PT1M"
-    })
+@WebhookServerTest
+@TestPropertySource(properties = "cardos.webhooks.poll-interval=PT1M")
 class WebhookWakeUpIT {
 
   @LocalServerPort int port;
+
+  @Value("${cardos.webhooks.poll-interval}")
+  Duration pollInterval;
 
   private final List<Receiver> receivers = new ArrayList<>();
 
@@ -40,6 +36,7 @@ class WebhookWakeUpIT {
 
   @Test
   void eachCommittedEventIsSentWithoutWaitingForThePoll() {
+    assertThat(pollInterval).isEqualTo(Duration.ofMinutes(1));
     WebhookTenant tenant = WebhookTenant.create(new TestApi(port), "test");
     Receiver receiver = Receiver.start();
     receivers.add(receiver);
