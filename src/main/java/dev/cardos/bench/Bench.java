@@ -348,10 +348,6 @@ public final class Bench {
     Scenario(List<Fleet.Card> cards, Receiver receiver) {
       this(cards, receiver, List.of(), null);
     }
-
-    Scenario(List<Fleet.Card> cards, Receiver receiver, List<Fleet.Card> sometimesSlowCards) {
-      this(cards, receiver, sometimesSlowCards, null);
-    }
   }
 
   private Scenario setUp(String scenario, Fleet fleet) throws Exception {
@@ -376,7 +372,8 @@ public final class Bench {
                     fleet.program("b2c", decisionWebhook(receiver.sometimesSlowUrl())),
                     count,
                     parallel)
-                : List.of());
+                : List.of(),
+            null);
       }
       case "events" -> {
         // Every event of the tenant goes to one endpoint that answers at once: how far behind

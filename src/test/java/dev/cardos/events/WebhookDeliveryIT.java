@@ -568,12 +568,7 @@ class WebhookDeliveryIT {
     Endpoint endpoint = owner.endpoint(receiver.url(), "*");
     String eventId = owner.depositEvent(1_000);
     receiver.awaitFirst(eventId);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                "delivered"
-                    .equals(owner.delivery(eventId, endpoint.id()).get("status").asString()));
+    awaitDelivered(owner, eventId, endpoint);
     String before = owner.delivery(eventId, endpoint.id()).toString();
 
     for (Response foreign :

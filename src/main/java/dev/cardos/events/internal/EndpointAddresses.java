@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 final class EndpointAddresses {
 
+  /** Why a live-mode URL whose host has an address inside the network is refused. */
+  static final String INTERNAL_REFUSAL = "resolves to an internal address, which live mode refuses";
+
   private EndpointAddresses() {}
 
   /** Why the URL is refused, or empty when it is allowed. */
@@ -40,7 +43,7 @@ final class EndpointAddresses {
     try {
       for (InetAddress address : InetAddress.getAllByName(uri.getHost())) {
         if (internal(address)) {
-          return Optional.of("resolves to an internal address, which live mode refuses");
+          return Optional.of(INTERNAL_REFUSAL);
         }
       }
     } catch (UnknownHostException e) {

@@ -316,7 +316,7 @@ class WebhookDispatcher {
       } catch (UnknownHostException e) {
         error =
             InternalAddressRefused.is(e)
-                ? "URL resolves to an internal address, which live mode refuses"
+                ? "URL " + EndpointAddresses.INTERNAL_REFUSAL
                 : "UnknownHostException";
       } catch (Exception e) {
         error =
@@ -518,8 +518,7 @@ class WebhookDispatcher {
           .update();
     }
     WebhookEndpoints.Endpoint now = endpoints.byId(endpoint.id()).orElseThrow();
-    if ("enabled".equals(now.status())
-        && now.failingSince() != null
+    if (now.failingSince() != null
         && now.failingSince().isBefore(o.at().minus(DISABLE_AFTER_FAILING))) {
       disable(endpoint, "every delivery failed for 5 days");
     }
