@@ -59,7 +59,8 @@ public final class Bench {
       boolean iso8583,
       Path results,
       Path jar,
-      double openRate) {
+      double openRate,
+      Map<String, String> postgresSettings) {
 
     static Options parse(String[] args) {
       List<String> scenarios = new ArrayList<>();
@@ -77,6 +78,7 @@ public final class Bench {
       Path results = Path.of("bench/results");
       Path jar = Path.of("target/cardos.jar");
       double openRate = 0;
+      Map<String, String> postgresSettings = new LinkedHashMap<>();
       for (int i = 1; i < args.length; i++) {
         String a = args[i];
         switch (a) {
@@ -100,6 +102,14 @@ public final class Bench {
           case "--results" -> results = Path.of(args[++i]);
           case "--jar" -> jar = Path.of(args[++i]);
           case "--open-rate" -> openRate = Double.parseDouble(args[++i]);
+          case "--pg" -> {
+            String setting = args[++i];
+            int eq = setting.indexOf('=');
+            if (eq < 1 || !setting.substring(0, eq).matches("[a-z_.]+")) {
+              throw new IllegalArgumentException("--pg takes name=value, e.g. max_wal_size=8GB");
+            }
+            postgresSettings.put(setting.substring(0, eq), setting.substring(eq + 1));
+          }
           default -> {
             if (!SCENARIOS.contains(a)) {
               throw new IllegalArgumentException("unknown scenario or option: " + a);
@@ -107,6 +117,9 @@ public final class Bench {
             scenarios.add(a);
           }
         }
+      }
+      if (!postgresSettings.isEmpty() && url != null) {
+        throw new IllegalArgumentException("--pg sets the PostgreSQL the bench starts, not --url");
       }
       if (iso8583 && url != null) {
         throw new IllegalArgumentException("--transport iso8583 needs the nodes the bench starts");
@@ -134,7 +147,8 @@ public final class Bench {
           iso8583,
           results,
           jar,
-          openRate);
+          openRate,
+          Map.copyOf(postgresSettings));
     }
   }
 
@@ -157,6 +171,7 @@ public final class Bench {
           "usage: cardos bench [spread|hot|webhook|slow-webhook|events ...] [--nodes N] [--cards N]"
               + " [--hot-cards N] [--concurrency N] [--duration S] [--warmup S] [--no-pgbench]"
               + " [--jfr] [--transport json|iso8583] [--open-rate PER_SECOND] [--jar JAR]"
+              + " [--pg NAME=VALUE ...]"
               + " [--url URL [--db-url JDBC]] [--results DIR]");
       return 2;
     }
@@ -203,12 +218,16 @@ public final class Bench {
                 java,
                 javaOptions(env),
                 options.jfr(),
-                options.iso8583())) {
+                options.iso8583(),
+                options.postgresSettings())) {
       out.println(
           "  CardOS at "
               + String.join(", ", cluster.nodeUrls)
               + (cluster.ownsPostgres()
                   ? " on a fresh durable PostgreSQL (fsync, synchronous_commit on)"
+                      + (options.postgresSettings().isEmpty()
+                          ? ""
+                          : ", and " + options.postgresSettings())
                   : ""));
       Api api = new Api(http, cluster.nodeUrls.getFirst());
       Fleet fleet = Fleet.create(api, cluster.operatorKey);
@@ -239,8 +258,7 @@ public final class Bench {
                 load.closedLoop(
                     s.cards, options.concurrency(), Duration.ofSeconds(options.warmupSeconds())));
           }
-          long[] cpu = cluster.cpuNanos();
-          double[] commits = cluster.groupCommits(http);
+          Cluster.Counters before = cluster.counters(http);
           if (s.eventEndpointId() != null) {
             s.receiver().countEventsFromNow();
           }
@@ -249,7 +267,7 @@ public final class Bench {
                   s.cards, options.concurrency(), Duration.ofSeconds(options.seconds()));
           tally(closed);
           row(scenario, "closed loop, " + options.concurrency() + " clients", closed, pgbenchTps);
-          cpu(cluster, cpu, closed, commits, http);
+          costs(cluster, before, closed, http);
           if (s.eventEndpointId() != null) {
             events(cluster, s, closed);
           }
@@ -265,18 +283,16 @@ public final class Bench {
                     ? options.openRate()
                     : Math.max(
                         1, Math.floor((spreadRate != null ? spreadRate : closed.perSecond()) / 2));
-            cpu = cluster.cpuNanos();
-            commits = cluster.groupCommits(http);
+            before = cluster.counters(http);
             Load.Result open = openLoop(load, cluster, s.cards, rate, work, scenario + "-open");
             tally(open);
             row(scenario, String.format("open loop, %.0f/s", rate), open, pgbenchTps);
-            cpu(cluster, cpu, open, commits, http);
+            costs(cluster, before, open, http);
             if (!s.sometimesSlowCards().isEmpty()) {
               // A receiver that always times out opens the breaker, after which the stand-in is
               // instant; one slow on some calls keeps it closed, so many answers wait the budget
               // out: their time past the budget is what the target is about.
-              cpu = cluster.cpuNanos();
-              commits = cluster.groupCommits(http);
+              before = cluster.counters(http);
               Load.Result sometimes =
                   openLoop(
                       load,
@@ -291,7 +307,7 @@ public final class Bench {
                   String.format("open loop, %.0f/s, 1 in %d slow", rate, Receiver.SLOW_EVERY),
                   sometimes,
                   pgbenchTps);
-              cpu(cluster, cpu, sometimes, commits, http);
+              costs(cluster, before, sometimes, http);
             }
           }
           List<String> checked = new ArrayList<>();
@@ -509,11 +525,16 @@ public final class Bench {
     return result;
   }
 
-  /** CPU per answered request since {@code before}: CardOS's and PostgreSQL's. */
-  private void cpu(
-      Cluster cluster, long[] before, Load.Result r, double[] commitsBefore, HttpClient http) {
-    long[] after = cluster.cpuNanos();
-    double[] commits = cluster.groupCommits(http);
+  /**
+   * What each answered request cost since {@code since}: CPU of CardOS, PostgreSQL and the load
+   * generator, the group commit's share, and the write-ahead log PostgreSQL wrote for it.
+   */
+  private void costs(Cluster cluster, Cluster.Counters since, Load.Result r, HttpClient http) {
+    Cluster.Counters now = cluster.counters(http);
+    long[] before = since.cpuNanos();
+    long[] after = now.cpuNanos();
+    double[] commitsBefore = since.groupCommits();
+    double[] commits = now.groupCommits();
     double batches = commits[0] - commitsBefore[0];
     double perCommit = batches > 0 ? (commits[1] - commitsBefore[1]) / batches : 0;
     rows.getLast().put("decisions_per_commit", Math.round(perCommit * 10) / 10.0);
@@ -534,18 +555,29 @@ public final class Bench {
     rows.getLast().put("cardos_cpu_ms_per_auth", Math.round(cardos * 1000) / 1000.0);
     rows.getLast().put("postgres_cpu_ms_per_auth", Math.round(database * 1000) / 1000.0);
     rows.getLast().put("load_generator_cpu_ms_per_auth", Math.round(generator * 1000) / 1000.0);
+    // Server-wide, so a concurrent pgbench or checkpoint counts too; the phases run alone.
+    double walRecords = (now.wal()[0] - since.wal()[0]) / (double) answered;
+    double walFullPages = (now.wal()[1] - since.wal()[1]) / (double) answered;
+    double walBytes = (now.wal()[2] - since.wal()[2]) / (double) answered;
+    rows.getLast().put("wal_records_per_auth", Math.round(walRecords * 10) / 10.0);
+    rows.getLast().put("wal_full_pages_per_auth", Math.round(walFullPages * 100) / 100.0);
+    rows.getLast().put("wal_bytes_per_auth", Math.round(walBytes));
     out.printf(
         Locale.ROOT,
         "    CPU per authorization: CardOS %.2f ms, PostgreSQL %.2f ms, load generator %.2f ms;"
             + " %.1f decisions per commit%n"
-            + "    group commit: writer busy %.0f %%, %.2f ms per commit, %.2f ms mean wait for it%n",
+            + "    group commit: writer busy %.0f %%, %.2f ms per commit, %.2f ms mean wait for it%n"
+            + "    WAL per authorization: %.1f records, %.2f full-page images, %.0f bytes%n",
         cardos,
         database,
         generator,
         perCommit,
         busy * 100,
         commitMs,
-        queuedMs);
+        queuedMs,
+        walRecords,
+        walFullPages,
+        walBytes);
   }
 
   private void tally(Load.Result r) {
@@ -659,6 +691,7 @@ public final class Bench {
     doc.put("concurrency", options.concurrency());
     doc.put("transport", options.iso8583() ? "iso8583" : "json");
     doc.put("seconds_per_phase", options.seconds());
+    doc.put("postgres_settings", options.postgresSettings());
     doc.put("pgbench_tps", pgbenchTps > 0 ? pgbenchTps : null);
     doc.put("results", rows);
     doc.put("violations", violations);

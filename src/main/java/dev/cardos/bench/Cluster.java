@@ -1,5 +1,6 @@
 package dev.cardos.bench;
 
+import dev.cardos.database.EmbeddedServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -92,33 +93,33 @@ final class Cluster implements AutoCloseable {
       String java,
       List<String> javaOptions,
       boolean jfr,
-      boolean iso8583)
+      boolean iso8583,
+      Map<String, String> postgresSettings)
       throws Exception {
     Path pgDir = work.resolve("postgres");
     Files.createDirectories(pgDir);
-    EmbeddedPostgres postgres =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(pgDir)
-            .setCleanDataDirectory(true)
-            .setServerConfig("fsync", "on")
-            .setServerConfig("synchronous_commit", "on")
-            .setServerConfig("full_page_writes", "on")
-            .setServerConfig("max_connections", "300")
-            .setServerConfig("shared_buffers", "512MB")
-            .setServerConfig("shared_preload_libraries", jfr ? "pg_stat_statements" : "")
-            // Its own log beside the run's timelines: checkpoints and autovacuum runs, timed, to
-            // tell what the database was doing when answers were slow.
-            .setOutputRedirector(
-                ProcessBuilder.Redirect.appendTo(work.resolve("postgresql.log").toFile()))
-            .setErrorRedirector(
-                ProcessBuilder.Redirect.appendTo(work.resolve("postgresql.log").toFile()))
-            .setServerConfig("log_line_prefix", "%m-%p-")
-            .setServerConfig("log_checkpoints", "on")
-            .setServerConfig("log_autovacuum_min_duration", "0")
-            .start();
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder().setDataDirectory(pgDir).setCleanDataDirectory(true);
+    // What ./cardos start runs, durable; then more connections (nodes, pgbench) and the profile.
+    EmbeddedServer.settings(true).forEach(builder::setServerConfig);
+    builder
+        .setServerConfig("max_connections", "300")
+        .setServerConfig("shared_preload_libraries", jfr ? "pg_stat_statements" : "")
+        // Its own log beside the run's timelines: checkpoints and autovacuum runs, timed, to
+        // tell what the database was doing when answers were slow.
+        .setOutputRedirector(
+            ProcessBuilder.Redirect.appendTo(work.resolve("postgresql.log").toFile()))
+        .setErrorRedirector(
+            ProcessBuilder.Redirect.appendTo(work.resolve("postgresql.log").toFile()))
+        .setServerConfig("log_line_prefix", "%m-%p-")
+        .setServerConfig("log_checkpoints", "on")
+        .setServerConfig("log_autovacuum_min_duration", "0");
+    // --pg: settings to measure against the deployed ones; durability is not among them.
+    postgresSettings.forEach(builder::setServerConfig);
+    EmbeddedPostgres postgres = builder.start();
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
-      for (String setting : List.of("fsync", "synchronous_commit")) {
+      for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
         try (var rs = s.executeQuery("SHOW " + setting)) {
           rs.next();
           if (!"on".equals(rs.getString(1))) {
@@ -270,6 +271,30 @@ final class Cluster implements AutoCloseable {
     return new double[] {commits, decisions, busySeconds, waitSeconds};
   }
 
+  /**
+   * PostgreSQL's write-ahead log so far ({@code pg_stat_wal}, server-wide): records, full-page
+   * images and bytes. A full-page image is a whole 8 kB page written to the log the first time the
+   * page changes after a checkpoint; their share is what checkpoint spacing and the order of index
+   * inserts decide. Zeros when it cannot be read.
+   */
+  long[] wal() {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal")) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3).longValue()};
+    } catch (SQLException | RuntimeException e) {
+      return new long[3]; // statistics are a bonus; the run goes on without them
+    }
+  }
+
+  /** The counters a phase's costs are measured between: CPU, group commits, WAL. */
+  record Counters(long[] cpuNanos, double[] groupCommits, long[] wal) {}
+
+  Counters counters(HttpClient http) {
+    return new Counters(cpuNanos(), groupCommits(http), wal());
+  }
+
   /** host, port and database name of the PostgreSQL for pgbench, from the JDBC URL. */
   String[] pgbenchTarget() {
     URI uri = URI.create(dbUrl.substring("jdbc:".length()));
@@ -280,8 +305,9 @@ final class Cluster implements AutoCloseable {
 
   /**
    * With {@code --jfr}, PostgreSQL's side of the profile: the statements of the CardOS database by
-   * total execution time, with calls, plannings, mean time and rows, and each table's inserts,
-   * updates (how many were HOT) and vacuums, written to {@code file}.
+   * total execution time, with calls, plannings, mean time, rows and the write-ahead log each wrote
+   * (records, full-page images, bytes), and each table's inserts, updates (how many were HOT) and
+   * vacuums, written to {@code file}.
    */
   void writeStatementProfile(Path file) throws SQLException, IOException {
     String statements =
@@ -289,7 +315,8 @@ final class Cluster implements AutoCloseable {
         SELECT calls, plans, round(total_exec_time::numeric, 1) AS total_ms,
                round((total_exec_time / calls)::numeric * 1000, 1) AS mean_us,
                round((total_plan_time / calls)::numeric * 1000, 1) AS plan_us,
-               rows, regexp_replace(query, '\\s+', ' ', 'g') AS query
+               rows, wal_records, wal_fpi, wal_bytes,
+               regexp_replace(query, '\\s+', ' ', 'g') AS query
           FROM pg_stat_statements
          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'cardos') AND calls > 0
          ORDER BY total_exec_time DESC LIMIT 40

@@ -61,16 +61,13 @@ class DatabaseConfiguration {
     try {
       Files.createDirectories(dir);
       stopOrphanedServer(dir);
-      EmbeddedPostgres postgres =
+      EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setDataDirectory(dir)
               .setCleanDataDirectory(false)
-              .setPort(properties.embeddedPort())
-              .setServerConfig("fsync", onOff)
-              .setServerConfig("synchronous_commit", onOff)
-              .setServerConfig("full_page_writes", onOff)
-              .setServerConfig("max_connections", "200")
-              .start();
+              .setPort(properties.embeddedPort());
+      EmbeddedServer.settings(properties.durable()).forEach(builder::setServerConfig);
+      EmbeddedPostgres postgres = builder.start();
       verifyDurability(postgres, onOff);
       log.info(
           "Embedded PostgreSQL on port {} with data in {} (durable: {})",

@@ -58,6 +58,9 @@ class BenchIT {
               "--no-pgbench",
               "--open-rate",
               "25",
+              // A setting to measure against the deployed ones, recorded with the results.
+              "--pg",
+              "work_mem=8MB",
               "--results",
               results.toString()
             },
@@ -89,7 +92,11 @@ class BenchIT {
               assertThat(r.get("requests").asLong()).isPositive();
               assertThat(r.get("approved").asLong()).isPositive();
               assertThat(r.get("load_generator_cpu_ms_per_auth").asDouble()).isPositive();
+              // Every decision writes its rows and a commit to PostgreSQL's log.
+              assertThat(r.get("wal_records_per_auth").asDouble()).isPositive();
+              assertThat(r.get("wal_bytes_per_auth").asLong()).isPositive();
             });
+    assertThat(doc.get("postgres_settings").get("work_mem").asString()).isEqualTo("8MB");
     assertThat(doc.get("violations").isEmpty()).isTrue();
     // Every event of the events phase reached the tenant's endpoint, and none is left pending.
     for (JsonNode r : doc.get("results")) {
@@ -123,6 +130,20 @@ class BenchIT {
         .isGreaterThan(sometimes.get("requests").asLong() / 10);
     assertThat(sometimes.get("stand_in_after_wait_p50_ms").asDouble()).isGreaterThanOrEqualTo(50.0);
     assertThat(report).contains("stand-ins after waiting for the webhook");
+  }
+
+  @Test
+  void durabilityCannotBeTurnedOffToWin() {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    int exit =
+        Bench.run(
+            new String[] {"bench", "spread", "--no-pgbench", "--pg", "fsync=off"},
+            Map.of(),
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("fsync is not on");
   }
 
   @Test
