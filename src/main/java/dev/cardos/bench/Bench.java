@@ -148,7 +148,7 @@ public final class Bench {
           results,
           jar,
           openRate,
-          Map.copyOf(postgresSettings));
+          java.util.Collections.unmodifiableMap(postgresSettings));
     }
   }
 

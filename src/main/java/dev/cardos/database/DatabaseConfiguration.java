@@ -57,7 +57,6 @@ class DatabaseConfiguration {
 
   private static EmbeddedPostgres startEmbedded(DatabaseProperties properties) {
     Path dir = properties.dataDir().resolve("postgres").toAbsolutePath();
-    String onOff = properties.durable() ? "on" : "off";
     try {
       Files.createDirectories(dir);
       stopOrphanedServer(dir);
@@ -68,7 +67,7 @@ class DatabaseConfiguration {
               .setPort(properties.embeddedPort());
       EmbeddedServer.settings(properties.durable()).forEach(builder::setServerConfig);
       EmbeddedPostgres postgres = builder.start();
-      verifyDurability(postgres, onOff);
+      EmbeddedServer.verify(postgres, properties.durable());
       log.info(
           "Embedded PostgreSQL on port {} with data in {} (durable: {})",
           postgres.getPort(),
@@ -145,18 +144,6 @@ class DatabaseConfiguration {
             p ->
                 List.of(p.info().arguments().orElse(new String[0]))
                     .contains(dir.toAbsolutePath().toString()));
-  }
-
-  /** Fails fast when the server did not take the durability settings we asked for. */
-  private static void verifyDurability(EmbeddedPostgres postgres, String expected) {
-    JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
-    for (String setting : new String[] {"fsync", "synchronous_commit"}) {
-      String actual = jdbc.sql("SHOW " + setting).query(String.class).single();
-      if (!expected.equals(actual)) {
-        throw new IllegalStateException(
-            "Embedded PostgreSQL has " + setting + "=" + actual + ", expected " + expected);
-      }
-    }
   }
 
   /** A pool that stops the embedded server after its last connection closes. */

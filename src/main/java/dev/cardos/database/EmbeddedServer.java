@@ -1,7 +1,10 @@
 package dev.cardos.database;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * How the embedded PostgreSQL is run: the one set of server settings that {@code ./cardos start}
@@ -29,5 +32,28 @@ public final class EmbeddedServer {
     // tables' indexes) fit in this with room to spare.
     settings.put("shared_buffers", "512MB");
     return settings;
+  }
+
+  /**
+   * Fails unless the started server's durability settings are what {@link #settings} asked for:
+   * another setting given after them (or a server that ignored them) must not turn durability off
+   * unnoticed.
+   */
+  public static void verify(EmbeddedPostgres postgres, boolean durable) {
+    String expected = durable ? "on" : "off";
+    JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
+    for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+      String actual = jdbc.sql("SHOW " + setting).query(String.class).single();
+      if (!expected.equals(actual)) {
+        throw new IllegalStateException(
+            setting
+                + " is not "
+                + expected
+                + ": the embedded PostgreSQL has "
+                + setting
+                + "="
+                + actual);
+      }
+    }
   }
 }
