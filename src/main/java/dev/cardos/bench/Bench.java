@@ -39,6 +39,9 @@ public final class Bench {
   private long unansweredAmount;
   private final List<String> violations = new ArrayList<>();
 
+  /** Segments of write-ahead log ready ahead of the load, when the bench prepared them. */
+  private Integer walSegmentsReady;
+
   private Bench(Options options, PrintStream out) {
     this.options = options;
     this.out = out;
@@ -60,7 +63,8 @@ public final class Bench {
       Path results,
       Path jar,
       double openRate,
-      Map<String, String> postgresSettings) {
+      Map<String, String> postgresSettings,
+      boolean checkpoint) {
 
     static Options parse(String[] args) {
       List<String> scenarios = new ArrayList<>();
@@ -75,6 +79,7 @@ public final class Bench {
       boolean pgbench = true;
       boolean jfr = false;
       boolean iso8583 = false;
+      boolean checkpoint = true;
       Path results = Path.of("bench/results");
       Path jar = Path.of("target/cardos.jar");
       double openRate = 0;
@@ -92,6 +97,7 @@ public final class Bench {
           case "--db-url" -> dbUrl = args[++i];
           case "--no-pgbench" -> pgbench = false;
           case "--jfr" -> jfr = true;
+          case "--no-checkpoint" -> checkpoint = false;
           case "--transport" -> {
             String transport = args[++i];
             if (!transport.equals("json") && !transport.equals("iso8583")) {
@@ -148,7 +154,8 @@ public final class Bench {
           results,
           jar,
           openRate,
-          java.util.Collections.unmodifiableMap(postgresSettings));
+          java.util.Collections.unmodifiableMap(postgresSettings),
+          checkpoint);
     }
   }
 
@@ -170,7 +177,7 @@ public final class Bench {
       out.println(
           "usage: cardos bench [spread|hot|webhook|slow-webhook|events ...] [--nodes N] [--cards N]"
               + " [--hot-cards N] [--concurrency N] [--duration S] [--warmup S] [--no-pgbench]"
-              + " [--jfr] [--transport json|iso8583] [--open-rate PER_SECOND] [--jar JAR]"
+              + " [--no-checkpoint] [--jfr] [--transport json|iso8583] [--open-rate PER_SECOND] [--jar JAR]"
               + " [--pg NAME=VALUE ...]"
               + " [--url URL [--db-url JDBC]] [--results DIR]");
       return 2;
@@ -238,13 +245,30 @@ public final class Bench {
         }
       }
       Load load = new Load(cluster.nodeUrls, cluster.networkKey, "bench-" + stamp, connections);
+      if (options.checkpoint() && cluster.ownsPostgres()) {
+        Cluster.ReadyWal ready = cluster.prepareWal();
+        walSegmentsReady = ready.segmentsAhead();
+        out.printf(
+            "  write-ahead log: %d segments ready ahead of the load (%d ms to make)%n",
+            ready.segmentsAhead(), ready.millis());
+      }
       double pgbenchTps = -1;
       if (options.pgbench() && cluster.dbUrl != null) {
         StringBuilder log = new StringBuilder();
+        String[] checkpointed = {""};
         out.print("  pgbench -b tpcb-like -c " + options.concurrency() + " ... ");
+        // The same start as each scenario's measured phases: after a checkpoint (see below).
         pgbenchTps =
-            PgBench.run(cluster.pgbenchTarget(), options.concurrency(), options.seconds(), log);
-        out.println(pgbenchTps < 0 ? "failed:\n" + log : String.format("%.0f TPS", pgbenchTps));
+            PgBench.run(
+                cluster.pgbenchTarget(),
+                options.concurrency(),
+                options.seconds(),
+                () -> checkpointed[0] = checkpoint(cluster),
+                log);
+        out.println(
+            pgbenchTps < 0
+                ? "failed:\n" + log
+                : String.format("%.0f TPS (%s)", pgbenchTps, checkpointed[0]));
       }
       Double spreadRate = null;
       for (String scenario : options.scenarios()) {
@@ -258,6 +282,7 @@ public final class Bench {
                 load.closedLoop(
                     s.cards, options.concurrency(), Duration.ofSeconds(options.warmupSeconds())));
           }
+          out.println("    measuring " + checkpoint(cluster));
           Cluster.Counters before = cluster.counters(http);
           if (s.eventEndpointId() != null) {
             s.receiver().countEventsFromNow();
@@ -283,6 +308,7 @@ public final class Bench {
                     ? options.openRate()
                     : Math.max(
                         1, Math.floor((spreadRate != null ? spreadRate : closed.perSecond()) / 2));
+            out.println("    measuring " + checkpoint(cluster));
             before = cluster.counters(http);
             Load.Result open = openLoop(load, cluster, s.cards, rate, work, scenario + "-open");
             tally(open);
@@ -292,6 +318,7 @@ public final class Bench {
               // A receiver that always times out opens the breaker, after which the stand-in is
               // instant; one slow on some calls keeps it closed, so many answers wait the budget
               // out: their time past the budget is what the target is about.
+              out.println("    measuring " + checkpoint(cluster));
               before = cluster.counters(http);
               Load.Result sometimes =
                   openLoop(
@@ -682,6 +709,20 @@ public final class Bench {
     }
   }
 
+  /**
+   * Measures PostgreSQL as a server that has been running, not one minutes old: each measured phase
+   * starts after a checkpoint, with the log's segments ready ({@link Cluster#prepareWal()}), so no
+   * commit waits while a new segment file is zero-filled; {@code --no-checkpoint} measures the
+   * young server instead.
+   */
+  private String checkpoint(Cluster cluster) {
+    if (!options.checkpoint()) {
+      return "no checkpoint before measuring";
+    }
+    long ms = cluster.checkpoint();
+    return ms < 0 ? "the database refused a checkpoint" : "after a checkpoint of " + ms + " ms";
+  }
+
   private void writeJson(String stamp, double pgbenchTps) throws Exception {
     Files.createDirectories(options.results());
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -692,6 +733,8 @@ public final class Bench {
     doc.put("transport", options.iso8583() ? "iso8583" : "json");
     doc.put("seconds_per_phase", options.seconds());
     doc.put("postgres_settings", options.postgresSettings());
+    doc.put("checkpoint_before_measuring", options.checkpoint());
+    doc.put("wal_segments_ready", walSegmentsReady);
     doc.put("pgbench_tps", pgbenchTps > 0 ? pgbenchTps : null);
     doc.put("results", rows);
     doc.put("violations", violations);

@@ -281,6 +281,59 @@ final class Cluster implements AutoCloseable {
     }
   }
 
+  /** How much write-ahead log a running server keeps ready: PostgreSQL's max_wal_size, 1 GB. */
+  static final int READY_WAL_SEGMENTS = 64;
+
+  /**
+   * Gives the young cluster the write-ahead log of a server that has been running. PostgreSQL
+   * writes its log into 16 MB segment files; a server past its first checkpoints reuses old ones
+   * (renamed at each checkpoint, up to {@code max_wal_size}), but a fresh cluster has none, so
+   * every 16 MB it creates and zero-fills a new file while every commit behind it waits: a stall of
+   * 60 to 100 ms every 3 to 6 s at the benchmark's rates, in every phase, which no long-running
+   * server has. Here each new segment is made ahead of the load (a record, then a switch to the
+   * next segment), and a checkpoint turns them into the segments to come. Returns how many segments
+   * lie ready ahead of the one in use, and how long it took.
+   */
+  ReadyWal prepareWal() throws SQLException {
+    long start = System.nanoTime();
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      for (int i = 0; i < READY_WAL_SEGMENTS; i++) {
+        s.execute(
+            "SELECT pg_logical_emit_message(false, 'cardos-bench', 'ready'), pg_switch_wal()");
+      }
+      s.execute("CHECKPOINT");
+      try (var rs =
+          s.executeQuery(
+              """
+              SELECT count(*) FROM pg_ls_waldir()
+              WHERE name ~ '^[0-9A-F]{24}$' AND name > pg_walfile_name(pg_current_wal_lsn())
+              """)) {
+        rs.next();
+        return new ReadyWal(rs.getInt(1), (System.nanoTime() - start) / 1_000_000);
+      }
+    }
+  }
+
+  record ReadyWal(int segmentsAhead, long millis) {}
+
+  /**
+   * A checkpoint before a measured phase: the segments the last phase filled become the next ones
+   * again (see {@link #prepareWal()}), as on a server whose checkpoints keep pace. Returns how long
+   * it took in milliseconds, or -1 when this database refuses it (a {@code --url} one, without the
+   * right to {@code CHECKPOINT}).
+   */
+  long checkpoint() {
+    long start = System.nanoTime();
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("CHECKPOINT");
+      return (System.nanoTime() - start) / 1_000_000;
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+
   /** The counters a phase's costs are measured between: CPU, group commits, WAL. */
   record Counters(long[] cpuNanos, double[] groupCommits, long[] wal) {}
 

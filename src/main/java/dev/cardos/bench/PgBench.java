@@ -17,7 +17,8 @@ final class PgBench {
   private PgBench() {}
 
   /** Transactions per second at {@code clients} over {@code seconds}, or -1 if pgbench failed. */
-  static double run(String[] target, int clients, int seconds, StringBuilder log)
+  static double run(
+      String[] target, int clients, int seconds, Runnable afterInit, StringBuilder log)
       throws IOException, InterruptedException {
     int scale = Math.max(clients, 10);
     // -n: skip the vacuums (at -i of the fresh tables, before a run of the whole set).
@@ -26,6 +27,7 @@ final class PgBench {
     if (exec(concat(base, "-i", "-q", "-s", Integer.toString(scale), target[2]), log) != 0) {
       return -1;
     }
+    afterInit.run();
     StringBuilder out = new StringBuilder();
     int code =
         exec(

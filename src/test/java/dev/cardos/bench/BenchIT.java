@@ -97,6 +97,12 @@ class BenchIT {
               assertThat(r.get("wal_bytes_per_auth").asLong()).isPositive();
             });
     assertThat(doc.get("postgres_settings").get("work_mem").asString()).isEqualTo("8MB");
+    // Measured as a server that has run: its log's segments made ahead (none zero-filled while a
+    // commit waits), and a checkpoint before each measured phase.
+    assertThat(doc.get("checkpoint_before_measuring").asBoolean()).isTrue();
+    assertThat(doc.get("wal_segments_ready").asInt())
+        .isGreaterThanOrEqualTo(Cluster.READY_WAL_SEGMENTS - 1);
+    assertThat(report).contains("measuring after a checkpoint of");
     assertThat(doc.get("violations").isEmpty()).isTrue();
     // Every event of the events phase reached the tenant's endpoint, and none is left pending.
     for (JsonNode r : doc.get("results")) {

@@ -35,4 +35,11 @@ class BenchOptionsTest {
                     new String[] {"bench", "--url", "http://localhost:8080", "--pg", "jit=off"}))
         .hasMessageContaining("not --url");
   }
+
+  @Test
+  void theYoungServerIsMeasuredOnlyWhenAskedFor() {
+    assertThat(Bench.Options.parse(new String[] {"bench", "spread"}).checkpoint()).isTrue();
+    assertThat(Bench.Options.parse(new String[] {"bench", "--no-checkpoint"}).checkpoint())
+        .isFalse();
+  }
 }
