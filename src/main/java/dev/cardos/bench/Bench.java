@@ -194,10 +194,22 @@ public final class Bench {
   }
 
   private int run(Map<String, String> env) throws Exception {
-    String stamp =
+    String second =
         DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC)
             .format(Instant.now());
+    // A run's own directory (its PostgreSQL's data among others): a second run started in the
+    // same second, as tests do, takes the next free name rather than another run's database.
+    String stamp = second;
+    Files.createDirectories(Path.of("target", "bench"));
+    for (int n = 2; ; n++) {
+      try {
+        Files.createDirectory(Path.of("target", "bench", stamp));
+        break;
+      } catch (java.nio.file.FileAlreadyExistsException taken) {
+        stamp = second + "-" + n;
+      }
+    }
     Path work = Path.of("target", "bench", stamp).toAbsolutePath();
     String java = ProcessHandle.current().info().command().orElse("java");
     HttpClient http =
@@ -565,13 +577,13 @@ public final class Bench {
     double batches = commits[0] - commitsBefore[0];
     double perCommit = batches > 0 ? (commits[1] - commitsBefore[1]) / batches : 0;
     rows.getLast().put("decisions_per_commit", Math.round(perCommit * 10) / 10.0);
-    // The writer's share of the phase spent committing (summed over nodes), the mean commit, and
-    // the mean time a decision waited for its commit to begin.
-    double busy =
-        (commits[2] - commitsBefore[2]) / (r.elapsedNanos / 1e9) / cluster.nodeUrls.size();
+    // The writers' mean share of the phase spent committing (over every writer of every node),
+    // the mean commit, and the mean time a decision waited for its commit to begin.
+    double busy = (commits[2] - commitsBefore[2]) / (r.elapsedNanos / 1e9) / commits[4];
     double commitMs = batches > 0 ? (commits[2] - commitsBefore[2]) * 1e3 / batches : 0;
     double decisions = commits[1] - commitsBefore[1];
     double queuedMs = decisions > 0 ? (commits[3] - commitsBefore[3]) * 1e3 / decisions : 0;
+    rows.getLast().put("writers", Math.round(commits[4]));
     rows.getLast().put("writer_busy_pct", Math.round(busy * 1000) / 10.0);
     rows.getLast().put("commit_mean_ms", Math.round(commitMs * 100) / 100.0);
     rows.getLast().put("queue_wait_mean_ms", Math.round(queuedMs * 100) / 100.0);
@@ -593,12 +605,14 @@ public final class Bench {
         Locale.ROOT,
         "    CPU per authorization: CardOS %.2f ms, PostgreSQL %.2f ms, load generator %.2f ms;"
             + " %.1f decisions per commit%n"
-            + "    group commit: writer busy %.0f %%, %.2f ms per commit, %.2f ms mean wait for it%n"
+            + "    group commit: %.0f writers, each busy %.0f %%, %.2f ms per commit,"
+            + " %.2f ms mean wait for it%n"
             + "    WAL per authorization: %.1f records, %.2f full-page images, %.0f bytes%n",
         cardos,
         database,
         generator,
         perCommit,
+        commits[4],
         busy * 100,
         commitMs,
         queuedMs,

@@ -237,6 +237,7 @@ final class Cluster implements AutoCloseable {
     double decisions = 0;
     double busySeconds = 0;
     double waitSeconds = 0;
+    double writers = 0;
     for (String url : nodeUrls) {
       try {
         String metrics =
@@ -253,6 +254,8 @@ final class Cluster implements AutoCloseable {
             busySeconds += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           } else if (line.startsWith("cardos_authorization_group_commit_queue_wait_seconds_sum")) {
             waitSeconds += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          } else if (line.startsWith("cardos_authorization_group_commit_writers")) {
+            writers += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           }
         }
       } catch (IOException | RuntimeException e) {
@@ -261,7 +264,10 @@ final class Cluster implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    return new double[] {commits, decisions, busySeconds, waitSeconds};
+    // A build from before there were several writers per node has one each.
+    return new double[] {
+      commits, decisions, busySeconds, waitSeconds, writers > 0 ? writers : nodeUrls.size()
+    };
   }
 
   /**

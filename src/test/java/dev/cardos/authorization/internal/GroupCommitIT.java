@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cardos.testing.ServerTest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,7 @@ class GroupCommitIT {
 
   @Autowired GroupCommit writer;
   @Autowired JdbcClient jdbc;
+  @Autowired org.springframework.transaction.support.TransactionTemplate transactions;
 
   private void insert(String subject, String window) {
     jdbc.sql(
@@ -75,7 +77,54 @@ class GroupCommitIT {
     // 180 jobs, two rows each, plus the row that was there; none of the failed jobs' first rows.
     assertThat(stored).hasSize(180 * 2 + 1);
     assertThat(stored).doesNotContain("taken-first");
-    assertThat(threadsSeen.names).containsExactly("group-commit");
+    assertThat(threadsSeen.names).containsExactly("group-commit-0");
+  }
+
+  @Test
+  void withSeveralWritersEveryJobOfOneLockKeyIsWrittenByOneWriter() throws Exception {
+    // The node's own writer count is a setting (one by default); three, on the same database.
+    GroupCommit writers =
+        new GroupCommit(
+            transactions, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 48, 3);
+    writers.start();
+    String subject = "gc-" + UUID.randomUUID();
+    Map<String, java.util.Set<String>> writersByKey = new ConcurrentHashMap<>();
+    List<Future<String>> answers = new ArrayList<>();
+    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      // Twenty keys, ten jobs each, interleaved.
+      for (int n = 0; n < 10; n++) {
+        for (int k = 0; k < 20; k++) {
+          String key = "lane-" + k;
+          String window = key + "-" + n;
+          answers.add(
+              callers.submit(
+                  () ->
+                      writers.write(
+                          key,
+                          step -> {
+                            writersByKey
+                                .computeIfAbsent(key, x -> ConcurrentHashMap.newKeySet())
+                                .add(Thread.currentThread().getName());
+                            insert(subject, window);
+                            return key;
+                          })));
+        }
+      }
+      for (Future<String> answer : answers) {
+        assertThat(answer.get(60, TimeUnit.SECONDS)).startsWith("lane-");
+      }
+    } finally {
+      writers.stop();
+    }
+    assertThat(windows(subject)).hasSize(200);
+    // One writer per key, so a hot account's row is only ever written by one connection of a node.
+    writersByKey.forEach((key, names) -> assertThat(names).as(key).hasSize(1));
+    // The keys are spread over the writers.
+    assertThat(
+            writersByKey.values().stream()
+                .flatMap(java.util.Set::stream)
+                .collect(java.util.stream.Collectors.toSet()))
+        .hasSize(3);
   }
 
   @Test
