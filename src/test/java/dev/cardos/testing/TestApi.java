@@ -66,6 +66,28 @@ public final class TestApi {
   }
 
   public Response send(String method, String path, String key, String json, String... headers) {
+    Response response = sendOnce(method, path, key, json, headers);
+    // The operator key is shared by every test class on the shared server, and it keeps the
+    // default 100 requests per second: on a fast machine the suite as a whole can pass that. A 429
+    // did nothing, so the operator's request is sent again once its second is over. Tenant keys,
+    // which the rate-limit tests burst, get their 429s as they come.
+    for (int attempt = 0;
+        attempt < 5 && response.status() == 429 && OPERATOR_KEY.equals(key);
+        attempt++) {
+      try {
+        Thread.sleep(
+            1_000L * Long.parseLong(response.headers().firstValue("Retry-After").orElse("1")));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      response = sendOnce(method, path, key, json, headers);
+    }
+    return response;
+  }
+
+  private Response sendOnce(
+      String method, String path, String key, String json, String... headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (key != null) {
