@@ -26,6 +26,7 @@ public class CardVault {
 
   private final Keys keys;
   private final SecureRandom random = new SecureRandom();
+  private volatile Mac lookupPrototype;
 
   public CardVault(Keys keys) {
     this.keys = keys;
@@ -61,11 +62,24 @@ public class CardVault {
 
   /** The keyed hash that finds a card by its number without decrypting anything. */
   public byte[] lookupHash(Pan pan) {
+    return lookupMac().doFinal(pan.digits().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * A look-up HMAC of its own for the caller: a copy of one keyed once. Finding the provider and
+   * keying a new one on every authorization cost more than the hash itself; the look-up key never
+   * changes (every stored hash depends on it). The keyed original is never used, only copied.
+   */
+  private Mac lookupMac() {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(keys.panLookupKey().material(), "HmacSHA256"));
-      return mac.doFinal(pan.digits().getBytes(StandardCharsets.US_ASCII));
-    } catch (GeneralSecurityException e) {
+      Mac keyed = lookupPrototype;
+      if (keyed == null) {
+        keyed = Mac.getInstance("HmacSHA256");
+        keyed.init(new SecretKeySpec(keys.panLookupKey().material(), "HmacSHA256"));
+        lookupPrototype = keyed;
+      }
+      return (Mac) keyed.clone();
+    } catch (GeneralSecurityException | CloneNotSupportedException e) {
       throw new IllegalStateException("HMAC-SHA256 is part of every Java platform", e);
     }
   }
