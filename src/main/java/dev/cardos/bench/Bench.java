@@ -294,7 +294,7 @@ public final class Bench {
                 load.closedLoop(
                     s.cards, options.concurrency(), Duration.ofSeconds(options.warmupSeconds())));
           }
-          out.println("    measuring " + checkpoint(cluster));
+          measureFromCheckpoint(cluster);
           Cluster.Counters before = cluster.counters(http);
           if (s.eventEndpointId() != null) {
             s.receiver().countEventsFromNow();
@@ -320,7 +320,7 @@ public final class Bench {
                     ? options.openRate()
                     : Math.max(
                         1, Math.floor((spreadRate != null ? spreadRate : closed.perSecond()) / 2));
-            out.println("    measuring " + checkpoint(cluster));
+            measureFromCheckpoint(cluster);
             before = cluster.counters(http);
             Load.Result open = openLoop(load, cluster, s.cards, rate, work, scenario + "-open");
             tally(open);
@@ -330,7 +330,7 @@ public final class Bench {
               // A receiver that always times out opens the breaker, after which the stand-in is
               // instant; one slow on some calls keeps it closed, so many answers wait the budget
               // out: their time past the budget is what the target is about.
-              out.println("    measuring " + checkpoint(cluster));
+              measureFromCheckpoint(cluster);
               before = cluster.counters(http);
               Load.Result sometimes =
                   openLoop(
@@ -729,6 +729,10 @@ public final class Bench {
    * commit waits while a new segment file is zero-filled; {@code --no-checkpoint} measures the
    * young server instead.
    */
+  private void measureFromCheckpoint(Cluster cluster) {
+    out.println("    measuring " + checkpoint(cluster));
+  }
+
   private String checkpoint(Cluster cluster) {
     if (!options.checkpoint()) {
       return "no checkpoint before measuring";

@@ -94,13 +94,13 @@ class GroupCommit implements SmartLifecycle {
       TransactionTemplate transactions,
       MeterRegistry metrics,
       @Value("${cardos.authorization.group-commit-max:48}") int maxBatch,
-      @Value("${cardos.authorization.group-commit-writers:1}") int writers) {
+      @Value("${cardos.authorization.group-commit-writers:1}") int writerCount) {
     this.transactions = transactions;
     // A savepoint per job: PostgreSQL keeps up to 64 subtransactions per backend in shared memory,
     // beyond which every snapshot gets slower; stay well below.
     this.maxBatch = Math.max(1, Math.min(maxBatch, 60));
     List<BlockingQueue<Pending<?>>> lanes = new ArrayList<>();
-    for (int i = 0; i < Math.max(1, Math.min(writers, 16)); i++) {
+    for (int i = 0; i < Math.max(1, Math.min(writerCount, 16)); i++) {
       lanes.add(new LinkedBlockingQueue<>());
     }
     this.queues = List.copyOf(lanes);
