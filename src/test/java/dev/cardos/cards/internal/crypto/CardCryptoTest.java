@@ -3,7 +3,13 @@ package dev.cardos.cards.internal.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -124,5 +130,56 @@ class CardCryptoTest {
   @Test
   void decimalizationTakesDigitsThenLettersLessTen() {
     assertThat(CardCrypto.decimalize("A1B2C3", 5)).isEqualTo("12301");
+  }
+
+  /**
+   * Cipher objects are reused between calls: callers at once, with different keys and both AES
+   * directions interleaved, must each get the answer they would get alone.
+   */
+  @Test
+  void concurrentCallersWithDifferentKeysGetTheKnownAnswers() throws Exception {
+    byte[] aesKey = HEX.parseHex("00112233445566778899AABBCCDDEEFF");
+    byte[] random = HEX.parseHex("FFFFFFFFFFFFFFFF");
+    String pan19 = "1234567890123456789";
+    List<Callable<Boolean>> calls = new ArrayList<>();
+    for (int i = 0; i < 4_000; i++) {
+      calls.add(
+          switch (i % 4) {
+            case 0 ->
+                () ->
+                    CardCrypto.cvv(
+                            HEX.parseHex("9999999999999999"),
+                            HEX.parseHex("8888888888888888"),
+                            "2222222222222222",
+                            "3333",
+                            "111",
+                            3)
+                        .equals("361");
+            case 1 ->
+                () ->
+                    CardCrypto.cvv(
+                            HEX.parseHex("D676DCF3AFB73505"),
+                            HEX.parseHex("32EAF00EA253D875"),
+                            "4123450990122129",
+                            "0721",
+                            "202",
+                            4)
+                        .equals("2410");
+            case 2 -> () -> CardCrypto.pvv(PVK, "1122334455667788", 2, "1912").equals("3244");
+            default ->
+                () -> {
+                  byte[] block = CardCrypto.pinBlockFormat4(aesKey, "1234", pan19, random);
+                  return HEX.withUpperCase()
+                          .formatHex(block)
+                          .equals("28B41FDDD29B743E93124BD8E32D921E")
+                      && CardCrypto.pinFromFormat4(aesKey, block, pan19).equals("1234");
+                };
+          });
+    }
+    try (ExecutorService threads = Executors.newFixedThreadPool(8)) {
+      for (Future<Boolean> answer : threads.invokeAll(calls)) {
+        assertThat(answer.get()).isTrue();
+      }
+    }
   }
 }
