@@ -56,7 +56,7 @@ class JdbcOutbox implements Outbox {
                 """
             WITH event AS (
                 INSERT INTO events (id, tenant_id, mode, type, object_id, data, created_at)
-                SELECT id, tenant, mode, type, object, CAST(data AS jsonb), CAST(? AS timestamptz)
+                SELECT id, tenant, mode, type, object, CAST(data AS json), CAST(? AS timestamptz)
                 FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                             CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
                      AS r(id, tenant, mode, type, object, data)
