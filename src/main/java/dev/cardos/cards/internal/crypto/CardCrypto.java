@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -28,13 +28,13 @@ public final class CardCrypto {
    * for every use, and only one caller holds it at a time. At most {@link #IDLE_PER_ALGORITHM} are
    * kept; more concurrent callers make their own.
    */
+  private static final int IDLE_PER_ALGORITHM = 64;
+
   private static final Map<String, Queue<Cipher>> IDLE =
       Map.of(
-          "DES", new ConcurrentLinkedQueue<>(),
-          "DESede", new ConcurrentLinkedQueue<>(),
-          "AES", new ConcurrentLinkedQueue<>());
-
-  private static final int IDLE_PER_ALGORITHM = 64;
+          "DES", new ArrayBlockingQueue<>(IDLE_PER_ALGORITHM),
+          "DESede", new ArrayBlockingQueue<>(IDLE_PER_ALGORITHM),
+          "AES", new ArrayBlockingQueue<>(IDLE_PER_ALGORITHM));
 
   private CardCrypto() {}
 
@@ -226,9 +226,7 @@ public final class CardCrypto {
       }
       cipher.init(mode, new SecretKeySpec(key, algorithm));
       byte[] out = cipher.doFinal(block);
-      if (idle.size() < IDLE_PER_ALGORITHM) {
-        idle.offer(cipher);
-      }
+      idle.offer(cipher); // dropped when the queue is full
       return out;
     } catch (GeneralSecurityException e) {
       // The message names the algorithm only: never a key or data.
