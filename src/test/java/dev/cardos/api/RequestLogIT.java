@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * One log line per request, except answered card network messages: the authorizations table is
@@ -26,6 +28,7 @@ class RequestLogIT {
   private static final String ROUTE = "POST /v1/network/authorizations";
 
   @LocalServerPort int port;
+  @Autowired JdbcClient jdbc;
 
   private static String authorization(String networkTransactionId, String amount) {
     return ("{\"network_transaction_id\": \"%s\", \"pan\": \"4000000000000002\", \"amount\": %s,"
@@ -37,7 +40,8 @@ class RequestLogIT {
   @Test
   void answeredNetworkMessagesAreNotLoggedRefusedOnesAndOtherRequestsAre(CapturedOutput output) {
     TestApi api = new TestApi(port);
-    String networkKey = api.post("/v1/admin/network-keys", OPERATOR_KEY, null).text("secret");
+    TestApi.Response key = expect(api.post("/v1/admin/network-keys", OPERATOR_KEY, null), 201);
+    String networkKey = key.text("secret");
     String answered = "LOG-" + UUID.randomUUID();
 
     // No card has this number: answered (200) with a decline, and stored as one.
@@ -67,5 +71,13 @@ class RequestLogIT {
         .contains("request_id=" + refusedId)
         .doesNotContain("request_id=" + answeredId)
         .doesNotContain(ROUTE + " 200 ");
+    // What the log line would have told, the journal keeps: which key sent the message.
+    assertThat(
+            jdbc.sql("SELECT sent_by_key_id FROM authorizations WHERE network_transaction_id = :n")
+                .param("n", answered)
+                .query(String.class)
+                .single())
+        .isEqualTo(key.id())
+        .startsWith("key_");
   }
 }

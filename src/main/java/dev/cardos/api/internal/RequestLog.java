@@ -21,9 +21,10 @@ import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Gives each request an id ({@code Request-Id} header, {@code request_id} in problems) and logs one
- * line per request: method, route, status, duration and key id (answered network messages only when
- * {@code cardos.requests.network} is at {@code INFO}). It logs no headers, no query string, no body
- * and no raw path, so neither an {@code Authorization} secret nor a card number can reach the log.
+ * line per request: method, route, status, duration and key id (answered network authorization
+ * requests only when {@code cardos.requests.network} is at {@code INFO}). It logs no headers, no
+ * query string, no body and no raw path, so neither an {@code Authorization} secret nor a card
+ * number can reach the log.
  */
 @Component
 @Order(FilterOrder.REQUEST_LOG)
@@ -32,15 +33,17 @@ class RequestLog extends OncePerRequestFilter {
   private static final Logger log = LoggerFactory.getLogger("cardos.requests");
 
   /**
-   * Network messages that were answered (2xx): their journal is the authorizations table (each
-   * message's network transaction id, decision, reason and latency), and at a card network's rate a
-   * line each (86 million a day at 1,000/s) is noise that cost 6 % of CardOS's CPU under load. Off
-   * by default ({@code logging.level.cardos.requests.network: WARN}); set it to {@code INFO} to see
-   * them. A network message refused with a 4xx or 5xx is always logged, as every other request.
+   * Authorization requests from the card network that were answered (2xx): their journal is the
+   * authorizations table (each message's network transaction id, decision, reason, latency and the
+   * key that sent it), and at a card network's rate a line each (86 million a day at 1,000/s) is
+   * noise that cost 6 % of CardOS's CPU under load. Off by default ({@code
+   * logging.level.cardos.requests.network: WARN}); set it to {@code INFO} to see them. A refused
+   * one (4xx, 5xx) is always logged, and so is every other network message (clearings, refunds,
+   * reversals), as every other request.
    */
   private static final Logger networkLog = LoggerFactory.getLogger("cardos.requests.network");
 
-  private static final String NETWORK_ROUTES = "/v1/network/";
+  private static final String NETWORK_AUTHORIZATIONS = "/v1/network/authorizations";
 
   private static final java.util.regex.Pattern LONG_DIGIT_RUNS =
       java.util.regex.Pattern.compile("\\d{12,}");
@@ -107,7 +110,7 @@ class RequestLog extends OncePerRequestFilter {
     } finally {
       long durationMs = (System.nanoTime() - startNanos) / 1_000_000;
       Logger to =
-          response.getStatus() < 400 && request.getRequestURI().startsWith(NETWORK_ROUTES)
+          response.getStatus() < 400 && request.getRequestURI().equals(NETWORK_AUTHORIZATIONS)
               ? networkLog
               : log;
       if (to.isInfoEnabled()) {

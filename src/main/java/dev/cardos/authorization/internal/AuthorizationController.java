@@ -13,6 +13,7 @@ import dev.cardos.shared.Page;
 import dev.cardos.shared.PageRequest;
 import dev.cardos.shared.Problem;
 import dev.cardos.shared.ProblemCode;
+import dev.cardos.tenancy.Caller;
 import dev.cardos.tenancy.Realm;
 import dev.cardos.tenancy.RequiresScope;
 import dev.cardos.tenancy.Scope;
@@ -98,7 +99,8 @@ class AuthorizationController {
   @ResponseStatus(HttpStatus.CREATED)
   @RequiresScope(Scope.CARDS_WRITE)
   @Operation(summary = "Test mode: run the full network authorization path for a card")
-  Authorization simulate(Realm realm, @Valid @RequestBody SimulateAuthorization body) {
+  Authorization simulate(
+      Realm realm, Caller caller, @Valid @RequestBody SimulateAuthorization body) {
     long arrival = System.nanoTime();
     if (realm.live()) {
       throw new Problem(ProblemCode.LIVE_MODE_UNSUPPORTED, "Simulations need a test key");
@@ -127,7 +129,8 @@ class AuthorizationController {
                 ? null
                 : CardSecurity.PinBlockFormat.valueOf(body.pin().format().name()),
             body.pin() == null ? null : HexFormat.of().parseHex(body.pin().block()),
-            body.threeDs() == null ? null : DecisionCore.ThreeDs.valueOf(body.threeDs().name())),
+            body.threeDs() == null ? null : DecisionCore.ThreeDs.valueOf(body.threeDs().name()),
+            caller.keyId()),
         arrival);
   }
 

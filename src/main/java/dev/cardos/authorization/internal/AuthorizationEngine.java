@@ -118,7 +118,8 @@ class AuthorizationEngine {
       String cvv2,
       CardSecurity.PinBlockFormat pinFormat,
       byte[] pinBlock,
-      DecisionCore.ThreeDs threeDs) {
+      DecisionCore.ThreeDs threeDs,
+      String sentByKeyId) {
 
     @Override
     public String toString() {
@@ -323,7 +324,8 @@ class AuthorizationEngine {
             attempt.authorizationId());
     step.later(
         authorizationRows,
-        new JdbcAuthorizations.Row(realm, a, holdExpiry, attempt.card().singleUse()));
+        new JdbcAuthorizations.Row(
+            realm, a, holdExpiry, attempt.card().singleUse(), attempt.request().sentByKeyId()));
     step.later(events, new Outbox.Event(realm, EventType.AUTHORIZATION_APPROVED, a.id(), a));
     return a;
   }
@@ -338,7 +340,8 @@ class AuthorizationEngine {
     return deferDecline(
         step,
         attempt.realm(),
-        declineRecord(attempt, new Outcome.Decline(reason, explanation), verdict));
+        declineRecord(attempt, new Outcome.Decline(reason, explanation), verdict),
+        attempt.request().sentByKeyId());
   }
 
   /**
@@ -590,7 +593,10 @@ class AuthorizationEngine {
 
   /** Stores a decline; {@code verdict} null means the internal checks decided. */
   private Authorization decline(Attempt attempt, Outcome.Decline declined, Verdict verdict) {
-    return store(attempt.realm(), declineRecord(attempt, declined, verdict));
+    return store(
+        attempt.realm(),
+        declineRecord(attempt, declined, verdict),
+        attempt.request().sentByKeyId());
   }
 
   private Authorization declineRecord(Attempt attempt, Outcome.Decline declined, Verdict verdict) {
@@ -612,13 +618,13 @@ class AuthorizationEngine {
    * Stores a decline (and its event, when the card is known) in the next group commit; a repeated
    * network transaction id returns the first answer instead.
    */
-  Authorization store(Realm realm, Authorization declined) {
+  Authorization store(Realm realm, Authorization declined, String sentByKeyId) {
     Authorization stored;
     try {
       stored =
           writer.write(
               lockKey(declined.cardholderId(), declined.accountId()),
-              step -> deferDecline(step, realm, declined));
+              step -> deferDecline(step, realm, declined, sentByKeyId));
     } catch (org.springframework.dao.DuplicateKeyException repeated) {
       // The same network message arrived twice at once: the first answer stands.
       return authorizations.byNetworkTransactionId(declined.networkTransactionId()).orElseThrow();
@@ -628,8 +634,10 @@ class AuthorizationEngine {
   }
 
   /** Writes a decline and, when the card is known, its event, with the rest of the batch. */
-  private Authorization deferDecline(GroupCommit.Step step, Realm realm, Authorization declined) {
-    step.later(authorizationRows, new JdbcAuthorizations.Row(realm, declined, null, false));
+  private Authorization deferDecline(
+      GroupCommit.Step step, Realm realm, Authorization declined, String sentByKeyId) {
+    step.later(
+        authorizationRows, new JdbcAuthorizations.Row(realm, declined, null, false, sentByKeyId));
     if (realm != null) {
       step.later(
           events,

@@ -111,7 +111,8 @@ class EngineNetworkMessages implements NetworkMessages {
             p.cvv2(),
             p.pinFormat(),
             p.pinBlock(),
-            p.threeDs()),
+            p.threeDs(),
+            null),
         arrivalNanos);
   }
 
@@ -343,7 +344,7 @@ class EngineNetworkMessages implements NetworkMessages {
             0,
             clock.instant());
     // Stored as the engine stores every decline; a repeat of the message stores nothing more.
-    engine.store(realm, declined);
+    engine.store(realm, declined, null);
     return new CardCheck(reason, null, 0, 0);
   }
 

@@ -36,11 +36,16 @@ class JdbcAuthorizations {
    * An authorization to store; an approval carries when its hold expires and whether its card is
    * single-use (null and false for a decline).
    */
-  record Row(Realm realm, Authorization a, Instant holdExpiresAt, boolean singleUse) {}
+  /**
+   * An authorization as stored; {@code sentByKeyId} is the API key that sent the message (the
+   * network's key, or a test key for a simulation), null for one that came over ISO 8583.
+   */
+  record Row(
+      Realm realm, Authorization a, Instant holdExpiresAt, boolean singleUse, String sentByKeyId) {}
 
   /** Stores one authorization. */
   void insert(Realm realm, Authorization a, Instant holdExpiresAt, boolean singleUse) {
-    insertAll(List.of(new Row(realm, a, holdExpiresAt, singleUse)));
+    insertAll(List.of(new Row(realm, a, holdExpiresAt, singleUse, null)));
   }
 
   /**
@@ -84,7 +89,8 @@ class JdbcAuthorizations {
         a.webhookMetadata() == null ? null : JSON.writeValueAsString(a.webhookMetadata()),
         a.holdId(),
         a.createdAt().toString(),
-        row.holdExpiresAt() == null ? null : row.holdExpiresAt().toString()
+        row.holdExpiresAt() == null ? null : row.holdExpiresAt().toString(),
+        row.sentByKeyId()
       };
       for (int c = 0; c < TEXT_COLUMNS; c++) {
         text[c][i] = t[c];
@@ -109,13 +115,13 @@ class JdbcAuthorizations {
                 approved, status, decline_reason, response_code, explanation, decision_source,
                 webhook_latency_ms, webhook_reason, webhook_metadata, hold_id,
                 decision_latency_ms, held_amount, created_at, updated_at, hold_expires_at,
-                single_use)
+                single_use, sent_by_key_id)
             SELECT id, tenant, mode, card, cardholder, account, ntid, amount, currency,
                 card_amount, card_currency, CAST(fx_rate AS numeric), merchant_id, merchant_name,
                 mcc, city, country, channel, approved, status, reason, code, explanation, source,
                 webhook_latency, webhook_reason, CAST(webhook_metadata AS jsonb), hold, latency,
                 held, CAST(at AS timestamptz), CAST(at AS timestamptz),
-                CAST(hold_expires AS timestamptz), single_use
+                CAST(hold_expires AS timestamptz), single_use, sent_by
             FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
@@ -124,21 +130,21 @@ class JdbcAuthorizations {
                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
-                        CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                         CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]),
                         CAST(? AS integer[]), CAST(? AS integer[]),
                         CAST(? AS boolean[]), CAST(? AS boolean[]))
                  AS r(id, tenant, mode, card, cardholder, account, ntid, currency,
                       card_currency, fx_rate, merchant_id, merchant_name, mcc, city, country,
                       channel, status, reason, code, explanation, source, webhook_reason,
-                      webhook_metadata, hold, at, hold_expires, amount, card_amount, held,
+                      webhook_metadata, hold, at, hold_expires, sent_by, amount, card_amount, held,
                       webhook_latency, latency, approved, single_use)
             """)
         .params(params)
         .update();
   }
 
-  private static final int TEXT_COLUMNS = 26;
+  private static final int TEXT_COLUMNS = 27;
 
   /** Moves the authorization's amounts and status after an adjustment or clearing. */
   void adjust(String id, long heldDelta, long clearedDelta, long reversedDelta, String status) {

@@ -12,6 +12,7 @@ import dev.cardos.shared.Amounts;
 import dev.cardos.shared.Countries;
 import dev.cardos.shared.Currencies;
 import dev.cardos.shared.Problem;
+import dev.cardos.tenancy.Caller;
 import dev.cardos.tenancy.NetworkOnly;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -68,7 +69,7 @@ class NetworkController {
   @PostMapping("/v1/network/authorizations")
   @ResponseStatus(HttpStatus.OK)
   @Operation(summary = "An authorization request (ISO 8583 0100): approve or decline with DE39")
-  Authorization authorize(@Valid @RequestBody NetworkAuthorization body) {
+  Authorization authorize(Caller caller, @Valid @RequestBody NetworkAuthorization body) {
     long arrival = System.nanoTime();
     long amount = Amounts.requirePositive(body.amount(), "amount");
     Currencies.require(body.currency(), "currency");
@@ -89,7 +90,8 @@ class NetworkController {
                 ? null
                 : CardSecurity.PinBlockFormat.valueOf(body.pin().format().name()),
             body.pin() == null ? null : HexFormat.of().parseHex(body.pin().block()),
-            body.threeDs() == null ? null : DecisionCore.ThreeDs.valueOf(body.threeDs().name())),
+            body.threeDs() == null ? null : DecisionCore.ThreeDs.valueOf(body.threeDs().name()),
+            caller.keyId()),
         arrival);
   }
 
