@@ -1,6 +1,7 @@
 package dev.cardos.authorization.internal;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
@@ -104,8 +105,7 @@ class GroupCommit implements SmartLifecycle {
       lanes.add(new LinkedBlockingQueue<>());
     }
     this.queues = List.copyOf(lanes);
-    io.micrometer.core.instrument.Gauge.builder(
-            "cardos.authorization.group_commit.writers", queues, List::size)
+    Gauge.builder("cardos.authorization.group_commit.writers", queues, List::size)
         .description("Group commit writers in this node, each with its own connection")
         .register(metrics);
     this.batchSizes =

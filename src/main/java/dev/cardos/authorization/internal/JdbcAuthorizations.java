@@ -34,11 +34,9 @@ class JdbcAuthorizations {
 
   /**
    * An authorization to store; an approval carries when its hold expires and whether its card is
-   * single-use (null and false for a decline).
-   */
-  /**
-   * An authorization as stored; {@code sentByKeyId} is the API key that sent the message (the
-   * network's key, or a test key for a simulation), null for one that came over ISO 8583.
+   * single-use (null and false for a decline). {@code sentByKeyId} is the API key that sent the
+   * message (the network's key, or a test key for a simulation), null for one that came over ISO
+   * 8583.
    */
   record Row(
       Realm realm, Authorization a, Instant holdExpiresAt, boolean singleUse, String sentByKeyId) {}

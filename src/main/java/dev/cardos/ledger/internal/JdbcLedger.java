@@ -41,9 +41,9 @@ import org.springframework.transaction.annotation.Transactional;
  * entries and holds in the same transaction. The {@code available_not_negative} constraint stands
  * behind every check.
  *
- * <p>Every write is {@code @Transactional} on its own (a test checks that every public method
- * states its transaction, except {@link #find}), so each is atomic when called alone and joins its
- * caller's transaction otherwise.
+ * <p>Every write is {@code @Transactional} on its own (a test checks that every method a proxy can
+ * call states its transaction, except {@link #find}), so each is atomic when called alone and joins
+ * its caller's transaction otherwise.
  */
 @Component
 class JdbcLedger implements Ledger {

@@ -22,14 +22,14 @@ public final class CardCrypto {
 
   private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
+  private static final int IDLE_PER_ALGORITHM = 64;
+
   /**
    * Cipher objects between uses, per algorithm. Finding the provider's implementation took most of
    * a CVV2 check's time (2.4 % of CardOS's CPU under load); a cipher is re-initialised with its key
    * for every use, and only one caller holds it at a time. At most {@link #IDLE_PER_ALGORITHM} are
    * kept; more concurrent callers make their own.
    */
-  private static final int IDLE_PER_ALGORITHM = 64;
-
   private static final Map<String, Queue<Cipher>> IDLE =
       Map.of(
           "DES", new ArrayBlockingQueue<>(IDLE_PER_ALGORITHM),
