@@ -1,5 +1,6 @@
 package dev.cardos.cards;
 
+import dev.cardos.shared.RoundTrip;
 import dev.cardos.tenancy.Realm;
 import java.util.Optional;
 
@@ -17,4 +18,21 @@ public interface Cards {
 
   /** A card and the realm it belongs to. */
   record CardWithRealm(Realm realm, Card card) {}
+
+  /**
+   * What never changes about the card this node last found in use with this number (by {@link
+   * #findByPan}), if any: from memory, without the database. It may no longer be the card in use
+   * (terminated since, or on another node): {@link #inUseRead} tells.
+   */
+  Optional<Identity> knownByPan(Pan pan);
+
+  /**
+   * The card with this identity as it is now, if it is still in use (not terminated), as a read to
+   * run together with other modules' (one round trip). Empty: look the number up again.
+   */
+  RoundTrip.Statement<Optional<Card>> inUseRead(Identity identity);
+
+  /** A card's fields that never change after it is issued, and the realm it belongs to. */
+  record Identity(
+      String cardId, Realm realm, String programId, String cardholderId, String accountId) {}
 }

@@ -1,5 +1,6 @@
 package dev.cardos.controls;
 
+import dev.cardos.shared.RoundTrip;
 import dev.cardos.tenancy.Realm;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,13 @@ public interface Controls {
    * controls or usage, its controls (NONE when it has none) and its usage in the given windows.
    */
   Map<String, Snapshot> snapshot(Realm realm, List<String> subjectIds, List<String> windowKeys);
+
+  /**
+   * {@link #snapshot} as a read to run together with other modules' (one round trip); at least one
+   * subject.
+   */
+  RoundTrip.Statement<Map<String, Snapshot>> snapshotRead(
+      Realm realm, List<String> subjectIds, List<String> windowKeys);
 
   /** One subject's controls and its usage per window key. */
   record Snapshot(SpendControls controls, Map<String, Used> usage) {}

@@ -2,6 +2,7 @@ package dev.cardos.ledger;
 
 import dev.cardos.shared.Page;
 import dev.cardos.shared.PageRequest;
+import dev.cardos.shared.RoundTrip;
 import dev.cardos.tenancy.Realm;
 import java.time.Instant;
 import java.util.Map;
@@ -35,6 +36,9 @@ public interface Ledger {
       Map<String, String> metadata) {}
 
   Optional<Account> find(Realm realm, String accountId);
+
+  /** {@link #find} as a read to run together with other modules' (one round trip). */
+  RoundTrip.Statement<Optional<Account>> findRead(Realm realm, String accountId);
 
   /** The realm's accounts, newest first; null filters match anything. */
   Page<Account> accounts(

@@ -307,6 +307,38 @@ class NetworkMessagesIT {
     assertThat(a.get("card_id").asString()).isEqualTo(card.id());
   }
 
+  @Test
+  void aNumberSeenBeforeFollowsTheCardsStateAndAReissueUnderTheSameNumber() {
+    // A node remembers which card a number belongs to, so a card seen before is read with its
+    // account and limits in one round trip: what it remembers must never outlive the card.
+    FundedCard card = payments.card(10_000);
+    Plastic p = plastic(card);
+    approveByNetwork(card, p, 100);
+    expect(api.post("/v1/cards/" + card.id() + "/freeze", card.key(), "{}"), 200);
+
+    JsonNode frozen = ok("authorizations", authorizationJson(ntid(), p, 100));
+    assertThat(frozen.get("approved").asBoolean()).isFalse();
+    assertThat(frozen.get("decline_reason").asString()).isEqualTo("card_frozen");
+
+    expect(api.post("/v1/cards/" + card.id() + "/unfreeze", card.key(), "{}"), 200);
+    JsonNode reissued =
+        expect(
+                api.post(
+                    "/v1/cards/" + card.id() + "/reissue", card.key(), "{\"kind\": \"reissue\"}"),
+                201)
+            .body();
+    String successor = reissued.get("id").asString();
+    Plastic same = plastic(new FundedCard(card.setup(), successor, card.accountId(), 0));
+    assertThat(same.pan()).isEqualTo(p.pan());
+
+    JsonNode onSuccessor = ok("authorizations", authorizationJson(ntid(), same, 200));
+    assertThat(onSuccessor.get("approved").asBoolean()).as(onSuccessor.toString()).isTrue();
+    assertThat(onSuccessor.get("card_id").asString()).isEqualTo(successor);
+    JsonNode again = ok("authorizations", authorizationJson(ntid(), same, 300));
+    assertThat(again.get("card_id").asString()).isEqualTo(successor);
+    payments.assertBalances(card, 10_000, 600, 9_400);
+  }
+
   // ------------------------------------------------------------------ follow-ups
 
   @Test

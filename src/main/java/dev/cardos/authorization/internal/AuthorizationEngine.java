@@ -23,6 +23,7 @@ import dev.cardos.programs.BinRange;
 import dev.cardos.programs.Program;
 import dev.cardos.programs.Programs;
 import dev.cardos.shared.Ids;
+import dev.cardos.shared.RoundTrip;
 import dev.cardos.shared.Timestamps;
 import dev.cardos.tenancy.Realm;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,6 +59,7 @@ class AuthorizationEngine {
   private final JdbcAuthorizations authorizations;
   private final Outbox outbox;
   private final GroupCommit writer;
+  private final RoundTrip roundTrip;
   private final Ids ids;
   private final Clock clock;
   private final MeterRegistry metrics;
@@ -83,6 +85,7 @@ class AuthorizationEngine {
       JdbcAuthorizations authorizations,
       Outbox outbox,
       GroupCommit writer,
+      RoundTrip roundTrip,
       Ids ids,
       Clock clock,
       MeterRegistry metrics) {
@@ -97,6 +100,7 @@ class AuthorizationEngine {
     this.authorizations = authorizations;
     this.outbox = outbox;
     this.writer = writer;
+    this.roundTrip = roundTrip;
     this.ids = ids;
     this.clock = clock;
     this.metrics = metrics;
@@ -128,29 +132,30 @@ class AuthorizationEngine {
   }
 
   Authorization authorize(Request request, long arrivalNanos) {
-    Realm realm;
-    Card card;
-    if (request.pan() != null) {
-      Optional<Cards.CardWithRealm> found = cards.findByPan(request.pan());
-      realm = found.map(Cards.CardWithRealm::realm).orElse(null);
-      card = found.map(Cards.CardWithRealm::card).orElse(null);
-    } else {
-      realm = request.realm();
-      card =
-          cards
-              .find(realm, request.cardId())
-              .orElseThrow(() -> dev.cardos.shared.Problem.notFound("card", request.cardId()));
-    }
     Instant now = clock.instant();
-    // A repeated message returns the first answer; the risk rule's count comes with the check.
-    JdbcAuthorizations.Prior prior =
-        authorizations.prior(
-            request.networkTransactionId(),
-            card == null ? null : card.id(),
-            now.minus(Duration.ofMinutes(DecisionCore.RISK_WINDOW_MINUTES)));
+    Instant riskSince = now.minus(Duration.ofMinutes(DecisionCore.RISK_WINDOW_MINUTES));
+    Gathered gathered = gather(request, now, riskSince);
+    if (gathered == null) {
+      // No card has this number. A repeated message returns the first answer.
+      JdbcAuthorizations.Prior prior =
+          authorizations.prior(request.networkTransactionId(), null, riskSince);
+      if (prior.earlier().isPresent()) {
+        return repeatOf(prior.earlier().get(), request.realm());
+      }
+      return decline(
+          new Attempt(null, null, null, request, arrivalNanos, null, ids.next("auth_")),
+          new Outcome.Decline(DeclineReason.CARD_NOT_FOUND, "No card has this number"),
+          null);
+    }
+    JdbcAuthorizations.Prior prior = gathered.prior().result();
     if (prior.earlier().isPresent()) {
       return repeatOf(prior.earlier().get(), request.realm());
     }
+    Realm realm = gathered.realm();
+    Card card = gathered.card();
+    Program program = gathered.program();
+    BinRange range = programs.binRange(program.binRangeId()).orElseThrow();
+    Account account = gathered.account().result().orElseThrow();
     DecisionCore.Request core =
         new DecisionCore.Request(
             request.amount(),
@@ -159,15 +164,6 @@ class AuthorizationEngine {
             request.channel(),
             request.expiryYymm(),
             request.threeDs() == null ? DecisionCore.ThreeDs.NOT_ATTEMPTED : request.threeDs());
-    if (card == null) {
-      return decline(
-          new Attempt(null, null, null, request, arrivalNanos, null, ids.next("auth_")),
-          new Outcome.Decline(DeclineReason.CARD_NOT_FOUND, "No card has this number"),
-          null);
-    }
-    Program program = programs.find(realm.tenantId(), card.programId()).orElseThrow();
-    BinRange range = programs.binRange(program.binRangeId()).orElseThrow();
-    Account account = ledger.find(realm, card.accountId()).orElseThrow();
     DecisionCore.CardState state =
         new DecisionCore.CardState(
             card.status(),
@@ -194,7 +190,7 @@ class AuthorizationEngine {
             ? null
             : security.verifyPin(realm, card.id(), request.pinFormat(), request.pinBlock());
     DecisionCore.Conversion conversion = convert(request, account, program);
-    List<Scope> scopes = scopesFor(realm, card, program, now);
+    List<Scope> scopes = gathered.scopes().scopes();
     DecisionCore.Inputs inputs =
         new DecisionCore.Inputs(
             core,
@@ -397,10 +393,99 @@ class AuthorizationEngine {
   }
 
   /**
+   * What a decision reads before it decides: the card, the repeat check with the risk rule's count,
+   * the card's account, and its limits' controls and usage. Null when no card has the number.
+   */
+  private record Gathered(
+      Realm realm,
+      Card card,
+      Program program,
+      RoundTrip.Statement<JdbcAuthorizations.Prior> prior,
+      RoundTrip.Statement<Optional<Account>> account,
+      ScopesRead scopes) {}
+
+  /**
+   * Reads what the decision needs, from four modules, in one round trip when this node has seen the
+   * card's number before (the card's identity is then known, and its row is read with the rest),
+   * else in two: the card by its number, then the rest.
+   */
+  private Gathered gather(Request request, Instant now, Instant riskSince) {
+    if (request.pan() != null) {
+      Optional<Cards.Identity> known = cards.knownByPan(request.pan());
+      if (known.isPresent()) {
+        Cards.Identity card = known.get();
+        RoundTrip.Statement<Optional<Card>> inUse = cards.inUseRead(card);
+        Program program = programs.find(card.realm().tenantId(), card.programId()).orElseThrow();
+        Rest rest = rest(request, card, program, now, riskSince);
+        roundTrip.run(List.of(inUse, rest.prior(), rest.account(), rest.scopes().read()));
+        if (inUse.result().isPresent()) {
+          return new Gathered(
+              card.realm(),
+              inUse.result().get(),
+              program,
+              rest.prior(),
+              rest.account(),
+              rest.scopes());
+        }
+        // Terminated since this node saw it: another card may have the number now.
+      }
+    }
+    Realm realm;
+    Card card;
+    if (request.pan() != null) {
+      Optional<Cards.CardWithRealm> found = cards.findByPan(request.pan());
+      if (found.isEmpty()) {
+        return null;
+      }
+      realm = found.get().realm();
+      card = found.get().card();
+    } else {
+      realm = request.realm();
+      card =
+          cards
+              .find(realm, request.cardId())
+              .orElseThrow(() -> dev.cardos.shared.Problem.notFound("card", request.cardId()));
+    }
+    Program program = programs.find(realm.tenantId(), card.programId()).orElseThrow();
+    Rest rest =
+        rest(
+            request,
+            new Cards.Identity(
+                card.id(), realm, card.programId(), card.cardholderId(), card.accountId()),
+            program,
+            now,
+            riskSince);
+    roundTrip.run(List.of(rest.prior(), rest.account(), rest.scopes().read()));
+    return new Gathered(realm, card, program, rest.prior(), rest.account(), rest.scopes());
+  }
+
+  /** The reads that follow from the card's identity, not yet run. */
+  private record Rest(
+      RoundTrip.Statement<JdbcAuthorizations.Prior> prior,
+      RoundTrip.Statement<Optional<Account>> account,
+      ScopesRead scopes) {}
+
+  private Rest rest(
+      Request request, Cards.Identity card, Program program, Instant now, Instant riskSince) {
+    return new Rest(
+        authorizations.priorRead(request.networkTransactionId(), card.cardId(), riskSince),
+        ledger.findRead(card.realm(), card.accountId()),
+        scopesRead(card.realm(), card.cardId(), card.cardholderId(), program, now));
+  }
+
+  /**
    * The card's and cardholder's limit scopes at {@code at}, as an approval charges them: their
    * controls and usage read in one statement.
    */
   List<Scope> scopesFor(Realm realm, Card card, Program program, Instant at) {
+    ScopesRead read = scopesRead(realm, card.id(), card.cardholderId(), program, at);
+    roundTrip.one(read.read());
+    return read.scopes();
+  }
+
+  /** {@link #scopesFor} as a read to run with others; {@link ScopesRead#scopes} once it ran. */
+  ScopesRead scopesRead(
+      Realm realm, String cardId, String cardholderId, Program program, Instant at) {
     ZoneId zone = ZoneId.of(program.timeZone());
     SpendControls programLevel =
         programControls.get(program.id(), id -> Controls.fromProgram(program.defaultControls()));
@@ -408,24 +493,40 @@ class AuthorizationEngine {
     for (Window w : Window.values()) {
       keys.put(w, w.key(at, zone));
     }
-    List<String> subjects =
-        card.cardholderId() == null ? List.of(card.id()) : List.of(card.id(), card.cardholderId());
-    Map<String, Controls.Snapshot> read =
-        controls.snapshot(realm, subjects, List.copyOf(keys.values()));
-    List<Scope> scopes = new ArrayList<>();
-    Controls.Snapshot cardLevel = read.get(card.id());
-    scopes.add(
-        scope(
-            "card",
-            card.id(),
-            SpendControls.mostRestrictive(List.of(programLevel, cardLevel.controls())),
-            keys,
-            cardLevel.usage()));
-    if (card.cardholderId() != null) {
-      Controls.Snapshot holder = read.get(card.cardholderId());
-      scopes.add(scope("cardholder", card.cardholderId(), holder.controls(), keys, holder.usage()));
+    List<String> subjects = cardholderId == null ? List.of(cardId) : List.of(cardId, cardholderId);
+    return new ScopesRead(
+        cardId,
+        cardholderId,
+        programLevel,
+        keys,
+        controls.snapshotRead(realm, subjects, List.copyOf(keys.values())));
+  }
+
+  /** The read of a card's limit scopes, and the scopes it gives. */
+  record ScopesRead(
+      String cardId,
+      String cardholderId,
+      SpendControls programLevel,
+      Map<Window, String> keys,
+      RoundTrip.Statement<Map<String, Controls.Snapshot>> read) {
+
+    List<Scope> scopes() {
+      Map<String, Controls.Snapshot> snapshots = read.result();
+      List<Scope> scopes = new ArrayList<>();
+      Controls.Snapshot cardLevel = snapshots.get(cardId);
+      scopes.add(
+          scope(
+              "card",
+              cardId,
+              SpendControls.mostRestrictive(List.of(programLevel, cardLevel.controls())),
+              keys,
+              cardLevel.usage()));
+      if (cardholderId != null) {
+        Controls.Snapshot holder = snapshots.get(cardholderId);
+        scopes.add(scope("cardholder", cardholderId, holder.controls(), keys, holder.usage()));
+      }
+      return scopes;
     }
-    return scopes;
   }
 
   private static Scope scope(

@@ -3,6 +3,7 @@ package dev.cardos.authorization.internal;
 import dev.cardos.authorization.Authorization;
 import dev.cardos.shared.Page;
 import dev.cardos.shared.PageRequest;
+import dev.cardos.shared.RoundTrip;
 import dev.cardos.shared.Timestamps;
 import dev.cardos.tenancy.Realm;
 import java.math.BigDecimal;
@@ -10,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +29,11 @@ class JdbcAuthorizations {
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
+  private final RoundTrip roundTrip;
 
-  JdbcAuthorizations(JdbcClient jdbc) {
+  JdbcAuthorizations(JdbcClient jdbc, RoundTrip roundTrip) {
     this.jdbc = jdbc;
+    this.roundTrip = roundTrip;
   }
 
   /**
@@ -214,26 +218,34 @@ class JdbcAuthorizations {
   record Prior(Optional<Authorization> earlier, int recentDeclines) {}
 
   Prior prior(String networkTransactionId, String cardId, java.time.Instant since) {
-    return jdbc.sql(
-            """
-            SELECT earlier.*,
-                   (SELECT count(*) FROM authorizations
-                    WHERE card_id = :card AND NOT approved AND created_at > :since
-                      AND decline_reason IN ('invalid_cvv', 'expiry_mismatch')) AS mismatches
-            FROM (SELECT 1) AS one
-            LEFT JOIN authorizations earlier ON earlier.network_transaction_id = :ntid
-            """)
-        .param("ntid", networkTransactionId)
-        .param("card", cardId)
-        .param("since", Timestamps.sql(since))
-        .query(
-            (rs, row) ->
-                new Prior(
-                    rs.getString("id") == null
-                        ? Optional.empty()
-                        : Optional.of(JdbcAuthorizations.map(rs, row)),
-                    rs.getInt("mismatches")))
-        .single();
+    return roundTrip.one(priorRead(networkTransactionId, cardId, since));
+  }
+
+  /** {@link #prior} as a read to run together with the decision's other reads. */
+  RoundTrip.Statement<Prior> priorRead(
+      String networkTransactionId, String cardId, java.time.Instant since) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("ntid", networkTransactionId);
+    params.put("card", cardId);
+    params.put("since", Timestamps.sql(since));
+    return RoundTrip.Statement.query(
+        """
+        SELECT earlier.*,
+               (SELECT count(*) FROM authorizations
+                WHERE card_id = :card AND NOT approved AND created_at > :since
+                  AND decline_reason IN ('invalid_cvv', 'expiry_mismatch')) AS mismatches
+        FROM (SELECT 1) AS one
+        LEFT JOIN authorizations earlier ON earlier.network_transaction_id = :ntid
+        """,
+        params,
+        rows -> {
+          rows.next();
+          return new Prior(
+              rows.getString("id") == null
+                  ? Optional.empty()
+                  : Optional.of(JdbcAuthorizations.map(rows, 0)),
+              rows.getInt("mismatches"));
+        });
   }
 
   Optional<Authorization> byNetworkTransactionId(String networkTransactionId) {

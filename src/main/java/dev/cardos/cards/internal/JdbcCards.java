@@ -1,5 +1,7 @@
 package dev.cardos.cards.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cardos.cards.Card;
 import dev.cardos.cards.CardStatus;
 import dev.cardos.cards.Cards;
@@ -8,6 +10,7 @@ import dev.cardos.programs.CardForm;
 import dev.cardos.shared.Json;
 import dev.cardos.shared.Page;
 import dev.cardos.shared.PageRequest;
+import dev.cardos.shared.RoundTrip;
 import dev.cardos.shared.Timestamps;
 import dev.cardos.tenancy.Mode;
 import dev.cardos.tenancy.Realm;
@@ -15,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +37,15 @@ class JdbcCards implements Cards {
 
   private final JdbcClient jdbc;
   private final CardVault vault;
+
+  /**
+   * The identity of the card last found in use with a number, by the number's lookup hash (never
+   * the number): lets an authorization read the card, its account and its limits in one round trip
+   * instead of looking the card up first. Only fields that never change are kept, and the card row
+   * read with them says whether the card is still the one in use; 100,000 cards take about 60 MB.
+   */
+  private final Cache<String, Identity> identities =
+      Caffeine.newBuilder().maximumSize(100_000).build();
 
   JdbcCards(JdbcClient jdbc, CardVault vault) {
     this.jdbc = jdbc;
@@ -84,15 +97,49 @@ class JdbcCards implements Cards {
     byte[] hmac = vault.lookupHash(pan);
     Optional<CardWithRealm> inUse =
         byPan("SELECT * FROM cards WHERE pan_hmac = :hmac AND status <> 'terminated'", hmac);
+    String key = HexFormat.of().formatHex(hmac);
     if (inUse.isPresent()) {
+      Card card = inUse.get().card();
+      identities.put(
+          key,
+          new Identity(
+              card.id(),
+              inUse.get().realm(),
+              card.programId(),
+              card.cardholderId(),
+              card.accountId()));
       return inUse;
     }
+    identities.invalidate(key);
     return byPan(
         """
         SELECT * FROM cards WHERE pan_hmac = :hmac AND status = 'terminated'
         ORDER BY created_at DESC LIMIT 1
         """,
         hmac);
+  }
+
+  @Override
+  public Optional<Identity> knownByPan(Pan pan) {
+    return Optional.ofNullable(
+        identities.getIfPresent(HexFormat.of().formatHex(vault.lookupHash(pan))));
+  }
+
+  @Override
+  public RoundTrip.Statement<Optional<Card>> inUseRead(Identity identity) {
+    return RoundTrip.Statement.query(
+        """
+        SELECT * FROM cards
+        WHERE id = :id AND tenant_id = :tenant AND mode = :mode AND status <> 'terminated'
+        """,
+        Map.of(
+            "id",
+            identity.cardId(),
+            "tenant",
+            identity.realm().tenantId(),
+            "mode",
+            identity.realm().mode().wire()),
+        rows -> rows.next() ? Optional.of(map(rows, 0).card()) : Optional.empty());
   }
 
   private Optional<CardWithRealm> byPan(String sql, byte[] hmac) {

@@ -2,6 +2,7 @@ package dev.cardos.controls.internal;
 
 import dev.cardos.controls.Controls;
 import dev.cardos.controls.SpendControls;
+import dev.cardos.shared.RoundTrip;
 import dev.cardos.shared.Timestamps;
 import dev.cardos.tenancy.Realm;
 import java.time.Clock;
@@ -17,10 +18,12 @@ import org.springframework.stereotype.Repository;
 class JdbcControls implements Controls {
 
   private final JdbcClient jdbc;
+  private final RoundTrip roundTrip;
   private final Clock clock;
 
-  JdbcControls(JdbcClient jdbc, Clock clock) {
+  JdbcControls(JdbcClient jdbc, RoundTrip roundTrip, Clock clock) {
     this.jdbc = jdbc;
+    this.roundTrip = roundTrip;
     this.clock = clock;
   }
 
@@ -42,49 +45,61 @@ class JdbcControls implements Controls {
   @Override
   public Map<String, Snapshot> snapshot(
       Realm realm, List<String> subjectIds, List<String> windowKeys) {
-    Map<String, SpendControls> controls = new HashMap<>();
-    Map<String, Map<String, Used>> usage = new HashMap<>();
+    return subjectIds.isEmpty()
+        ? Map.of()
+        : roundTrip.one(snapshotRead(realm, subjectIds, windowKeys));
+  }
+
+  @Override
+  public RoundTrip.Statement<Map<String, Snapshot>> snapshotRead(
+      Realm realm, List<String> subjectIds, List<String> windowKeys) {
     if (subjectIds.isEmpty()) {
-      return Map.of();
+      throw new IllegalArgumentException("A snapshot names at least one subject");
     }
-    // Both tables in one round trip: a controls row has no window; a usage row no controls.
-    jdbc.sql(
-            """
-            SELECT subject_id, controls, NULL AS window_key, 0 AS amount, 0 AS count
-            FROM spend_controls
-            WHERE tenant_id = :tenant AND mode = :mode AND subject_id IN (:subjects)
-            UNION ALL
-            SELECT subject_id, NULL, window_key, amount, count
-            FROM spend_usage
-            WHERE subject_id IN (:subjects) AND window_key IN (:windows)
-            """)
-        .param("tenant", realm.tenantId())
-        .param("mode", realm.mode().wire())
-        .param("subjects", subjectIds)
-        .param("windows", windowKeys.isEmpty() ? List.of("") : windowKeys)
-        .query(
-            (rs, row) -> {
-              String subject = rs.getString(1);
-              String json = rs.getString(2);
-              if (json != null) {
-                controls.put(subject, ControlValidation.JSON.readValue(json, SpendControls.class));
-              } else {
-                usage
-                    .computeIfAbsent(subject, k -> new HashMap<>())
-                    .put(rs.getString(3), new Used(rs.getLong(4), rs.getLong(5)));
-              }
-              return subject;
-            })
-        .list();
-    Map<String, Snapshot> out = new HashMap<>();
-    for (String subject : subjectIds) {
-      out.put(
-          subject,
-          new Snapshot(
-              controls.getOrDefault(subject, SpendControls.NONE),
-              usage.getOrDefault(subject, Map.of())));
-    }
-    return out;
+    // Both tables in one statement: a controls row has no window; a usage row no controls.
+    return RoundTrip.Statement.query(
+        """
+        SELECT subject_id, controls, NULL AS window_key, 0 AS amount, 0 AS count
+        FROM spend_controls
+        WHERE tenant_id = :tenant AND mode = :mode AND subject_id IN (:subjects)
+        UNION ALL
+        SELECT subject_id, NULL, window_key, amount, count
+        FROM spend_usage
+        WHERE subject_id IN (:subjects) AND window_key IN (:windows)
+        """,
+        Map.of(
+            "tenant",
+            realm.tenantId(),
+            "mode",
+            realm.mode().wire(),
+            "subjects",
+            subjectIds,
+            "windows",
+            windowKeys.isEmpty() ? List.of("") : windowKeys),
+        rows -> {
+          Map<String, SpendControls> controls = new HashMap<>();
+          Map<String, Map<String, Used>> usage = new HashMap<>();
+          while (rows.next()) {
+            String subject = rows.getString(1);
+            String json = rows.getString(2);
+            if (json != null) {
+              controls.put(subject, ControlValidation.JSON.readValue(json, SpendControls.class));
+            } else {
+              usage
+                  .computeIfAbsent(subject, k -> new HashMap<>())
+                  .put(rows.getString(3), new Used(rows.getLong(4), rows.getLong(5)));
+            }
+          }
+          Map<String, Snapshot> out = new HashMap<>();
+          for (String subject : subjectIds) {
+            out.put(
+                subject,
+                new Snapshot(
+                    controls.getOrDefault(subject, SpendControls.NONE),
+                    usage.getOrDefault(subject, Map.of())));
+          }
+          return out;
+        });
   }
 
   @Override

@@ -17,6 +17,7 @@ import dev.cardos.shared.Page;
 import dev.cardos.shared.PageRequest;
 import dev.cardos.shared.Problem;
 import dev.cardos.shared.ProblemCode;
+import dev.cardos.shared.RoundTrip;
 import dev.cardos.shared.Timestamps;
 import dev.cardos.tenancy.Mode;
 import dev.cardos.tenancy.Realm;
@@ -52,11 +53,13 @@ class JdbcLedger implements Ledger {
       "('funding', 'fee_revenue', 'settlement', 'fx', 'suspense')";
 
   private final JdbcClient jdbc;
+  private final RoundTrip roundTrip;
   private final Ids ids;
   private final Clock clock;
 
-  JdbcLedger(JdbcClient jdbc, Ids ids, Clock clock) {
+  JdbcLedger(JdbcClient jdbc, RoundTrip roundTrip, Ids ids, Clock clock) {
     this.jdbc = jdbc;
+    this.roundTrip = roundTrip;
     this.ids = ids;
     this.clock = clock;
   }
@@ -164,13 +167,15 @@ class JdbcLedger implements Ledger {
    */
   @Override
   public Optional<Account> find(Realm realm, String accountId) {
-    return jdbc.sql(
-            "SELECT * FROM accounts WHERE tenant_id = :tenant AND mode = :mode AND id = :id")
-        .param("tenant", realm.tenantId())
-        .param("mode", realm.mode().wire())
-        .param("id", accountId)
-        .query(JdbcLedger::account)
-        .optional();
+    return roundTrip.one(findRead(realm, accountId));
+  }
+
+  @Override
+  public RoundTrip.Statement<Optional<Account>> findRead(Realm realm, String accountId) {
+    return RoundTrip.Statement.query(
+        "SELECT * FROM accounts WHERE tenant_id = :tenant AND mode = :mode AND id = :id",
+        Map.of("tenant", realm.tenantId(), "mode", realm.mode().wire(), "id", accountId),
+        rows -> rows.next() ? Optional.of(account(rows, 0)) : Optional.empty());
   }
 
   @Override
