@@ -34,5 +34,11 @@ public interface Cards {
 
   /** A card's fields that never change after it is issued, and the realm it belongs to. */
   record Identity(
-      String cardId, Realm realm, String programId, String cardholderId, String accountId) {}
+      String cardId, Realm realm, String programId, String cardholderId, String accountId) {
+
+    public static Identity of(Realm realm, Card card) {
+      return new Identity(
+          card.id(), realm, card.programId(), card.cardholderId(), card.accountId());
+    }
+  }
 }

@@ -25,14 +25,9 @@ public interface Controls {
   Map<String, Used> usage(String subjectId, List<String> windowKeys);
 
   /**
-   * Controls and usage of several subjects at once (one statement): for each subject that has
-   * controls or usage, its controls (NONE when it has none) and its usage in the given windows.
-   */
-  Map<String, Snapshot> snapshot(Realm realm, List<String> subjectIds, List<String> windowKeys);
-
-  /**
-   * {@link #snapshot} as a read to run together with other modules' (one round trip); at least one
-   * subject.
+   * Controls and usage of several subjects at once (one statement), as a read to run together with
+   * other modules' (one round trip): for each subject, its controls (NONE when it has none) and its
+   * usage in the given windows. At least one subject.
    */
   RoundTrip.Statement<Map<String, Snapshot>> snapshotRead(
       Realm realm, List<String> subjectIds, List<String> windowKeys);

@@ -8,9 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.ResultSetExtractor;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
 import org.springframework.jdbc.core.namedparam.ParsedSql;
@@ -33,11 +35,15 @@ public class RoundTrip {
 
   private final JdbcTemplate jdbc;
 
-  RoundTrip(JdbcTemplate jdbc) {
-    this.jdbc = jdbc;
+  RoundTrip(DataSource dataSource) {
+    // Built the way the modules' JdbcClient is (database.DatabaseConfiguration): same settings.
+    this.jdbc = new JdbcTemplate(dataSource);
   }
 
-  /** One module's query and what its rows become. Its {@link #result()} is set once it ran. */
+  /**
+   * One module's query and what its rows become. Its {@link #result()} is set once it ran; it runs
+   * once, on the thread that built it.
+   */
   public static final class Statement<T> {
     private final String sql;
     private final Object[] args;
@@ -55,8 +61,10 @@ public class RoundTrip {
     }
 
     /**
-     * A query with named parameters ({@code :name}; a collection expands to a list, as with {@code
-     * JdbcClient}) and what its rows become.
+     * A query with named parameters ({@code :name}; a collection of plain values expands to a list,
+     * as with {@code JdbcClient}; an array binds whole, as a PostgreSQL array) and what its rows
+     * become. A parameter may be null when the map allows it (a {@code HashMap}, not {@code
+     * Map.of}).
      */
     public static <T> Statement<T> query(
         String sql, Map<String, ?> params, ResultSetExtractor<T> rows) {
@@ -96,8 +104,17 @@ public class RoundTrip {
     private static Object[] expanded(Object[] values) {
       List<Object> args = new ArrayList<>(values.length);
       for (Object value : values) {
+        if (value instanceof SqlParameterValue) {
+          throw new IllegalArgumentException("Typed parameters are not supported: bind the value");
+        }
         if (value instanceof Iterable<?> list) {
-          list.forEach(args::add);
+          for (Object element : list) {
+            if (element instanceof Object[]) {
+              // Spring writes a list of arrays as (?, ?), (?, ?): not bound here; refuse it.
+              throw new IllegalArgumentException("A list of tuples is not supported");
+            }
+            args.add(element);
+          }
         } else {
           args.add(value);
         }

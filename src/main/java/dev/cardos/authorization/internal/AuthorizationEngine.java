@@ -447,14 +447,7 @@ class AuthorizationEngine {
               .orElseThrow(() -> dev.cardos.shared.Problem.notFound("card", request.cardId()));
     }
     Program program = programs.find(realm.tenantId(), card.programId()).orElseThrow();
-    Rest rest =
-        rest(
-            request,
-            new Cards.Identity(
-                card.id(), realm, card.programId(), card.cardholderId(), card.accountId()),
-            program,
-            now,
-            riskSince);
+    Rest rest = rest(request, Cards.Identity.of(realm, card), program, now, riskSince);
     roundTrip.run(List.of(rest.prior(), rest.account(), rest.scopes().read()));
     return new Gathered(realm, card, program, rest.prior(), rest.account(), rest.scopes());
   }
@@ -484,7 +477,7 @@ class AuthorizationEngine {
   }
 
   /** {@link #scopesFor} as a read to run with others; {@link ScopesRead#scopes} once it ran. */
-  ScopesRead scopesRead(
+  private ScopesRead scopesRead(
       Realm realm, String cardId, String cardholderId, Program program, Instant at) {
     ZoneId zone = ZoneId.of(program.timeZone());
     SpendControls programLevel =
@@ -503,7 +496,7 @@ class AuthorizationEngine {
   }
 
   /** The read of a card's limit scopes, and the scopes it gives. */
-  record ScopesRead(
+  private record ScopesRead(
       String cardId,
       String cardholderId,
       SpendControls programLevel,

@@ -43,14 +43,6 @@ class JdbcControls implements Controls {
   }
 
   @Override
-  public Map<String, Snapshot> snapshot(
-      Realm realm, List<String> subjectIds, List<String> windowKeys) {
-    return subjectIds.isEmpty()
-        ? Map.of()
-        : roundTrip.one(snapshotRead(realm, subjectIds, windowKeys));
-  }
-
-  @Override
   public RoundTrip.Statement<Map<String, Snapshot>> snapshotRead(
       Realm realm, List<String> subjectIds, List<String> windowKeys) {
     if (subjectIds.isEmpty()) {
