@@ -587,6 +587,13 @@ public final class Bench {
     rows.getLast().put("writer_busy_pct", Math.round(busy * 1000) / 10.0);
     rows.getLast().put("commit_mean_ms", Math.round(commitMs * 100) / 100.0);
     rows.getLast().put("queue_wait_mean_ms", Math.round(queuedMs * 100) / 100.0);
+    // Where a commit's time went: its jobs (holds and limits), its batch inserts, its commit.
+    double[] stageMs = new double[Cluster.STAGES.size()];
+    for (int i = 0; i < stageMs.length; i++) {
+      stageMs[i] = batches > 0 ? (commits[5 + i] - commitsBefore[5 + i]) * 1e3 / batches : 0;
+      rows.getLast()
+          .put("commit_" + Cluster.STAGES.get(i) + "_ms", Math.round(stageMs[i] * 100) / 100.0);
+    }
     long answered = Math.max(1, r.sent.sum() - r.errors.sum());
     double cardos = (after[0] - before[0]) / 1e6 / answered;
     double database = (after[1] - before[1]) / 1e6 / answered;
@@ -605,8 +612,8 @@ public final class Bench {
         Locale.ROOT,
         "    CPU per authorization: CardOS %.2f ms, PostgreSQL %.2f ms, load generator %.2f ms;"
             + " %.1f decisions per commit%n"
-            + "    group commit: %.0f writers, each busy %.0f %%, %.2f ms per commit,"
-            + " %.2f ms mean wait for it%n"
+            + "    group commit: %.0f writers, each busy %.0f %%, %.2f ms per commit"
+            + " (jobs %.2f, rows %.2f, commit %.2f), %.2f ms mean wait for it%n"
             + "    WAL per authorization: %.1f records, %.2f full-page images, %.0f bytes%n",
         cardos,
         database,
@@ -615,6 +622,9 @@ public final class Bench {
         commits[4],
         busy * 100,
         commitMs,
+        stageMs[0],
+        stageMs[1],
+        stageMs[2],
         queuedMs,
         walRecords,
         walFullPages,

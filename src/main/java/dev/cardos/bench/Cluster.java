@@ -238,6 +238,7 @@ final class Cluster implements AutoCloseable {
     double busySeconds = 0;
     double waitSeconds = 0;
     double writers = 0;
+    double[] stages = new double[3];
     for (String url : nodeUrls) {
       try {
         String metrics =
@@ -256,6 +257,11 @@ final class Cluster implements AutoCloseable {
             waitSeconds += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           } else if (line.startsWith("cardos_authorization_group_commit_writers")) {
             writers += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          } else if (line.startsWith("cardos_authorization_group_commit_stage_seconds_sum")) {
+            int stage = STAGES.indexOf(line.replaceAll(".*stage=\"([a-z]+)\".*", "$1"));
+            if (stage >= 0) {
+              stages[stage] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
           }
         }
       } catch (IOException | RuntimeException e) {
@@ -266,9 +272,19 @@ final class Cluster implements AutoCloseable {
     }
     // A build from before there were several writers per node has one each.
     return new double[] {
-      commits, decisions, busySeconds, waitSeconds, writers > 0 ? writers : nodeUrls.size()
+      commits,
+      decisions,
+      busySeconds,
+      waitSeconds,
+      writers > 0 ? writers : nodeUrls.size(),
+      stages[0],
+      stages[1],
+      stages[2]
     };
   }
+
+  /** The stages of a committed group commit, as the nodes tag them (zeros from older builds). */
+  static final List<String> STAGES = List.of("jobs", "rows", "commit");
 
   /**
    * PostgreSQL's write-ahead log so far ({@code pg_stat_wal}, server-wide): records, full-page

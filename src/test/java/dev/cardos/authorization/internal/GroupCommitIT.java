@@ -32,6 +32,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class GroupCommitIT {
 
   @Autowired GroupCommit writer;
+  @Autowired io.micrometer.core.instrument.MeterRegistry metrics;
   @Autowired JdbcClient jdbc;
   @Autowired org.springframework.transaction.support.TransactionTemplate transactions;
 
@@ -217,6 +218,51 @@ class GroupCommitIT {
     // Fewer sink calls than jobs: jobs that waited together were written together.
     assertThat(callSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
     assertThat(callSizes.size()).isLessThan(100);
+  }
+
+  private double stageSeconds(String stage) {
+    return metrics
+        .get("cardos.authorization.group_commit.stage")
+        .tag("stage", stage)
+        .timer()
+        .totalTime(TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aCommittedBatchTimesItsJobsItsRowsAndItsCommitWithinItsWhole() {
+    String subject = "gc-" + UUID.randomUUID();
+    List<String> stages = List.of("jobs", "rows", "commit");
+    double[] before = stages.stream().mapToDouble(this::stageSeconds).toArray();
+    double wholeBefore =
+        metrics
+            .get("cardos.authorization.group_commit.duration")
+            .timer()
+            .totalTime(TimeUnit.SECONDS);
+    writer.write(
+        subject,
+        step -> {
+          insert(subject, "own");
+          try {
+            Thread.sleep(30); // a slow job: its time must land in the jobs stage
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          step.later(rows -> rows.forEach(w -> insert(subject, w)), "deferred");
+          return null;
+        });
+    double[] spent = new double[stages.size()];
+    for (int i = 0; i < spent.length; i++) {
+      spent[i] = stageSeconds(stages.get(i)) - before[i];
+      assertThat(spent[i]).as(stages.get(i)).isPositive();
+    }
+    assertThat(spent[0]).as("jobs").isGreaterThanOrEqualTo(0.030);
+    double whole =
+        metrics
+                .get("cardos.authorization.group_commit.duration")
+                .timer()
+                .totalTime(TimeUnit.SECONDS)
+            - wholeBefore;
+    assertThat(spent[0] + spent[1] + spent[2]).isLessThanOrEqualTo(whole + 1e-6);
   }
 
   @Test
