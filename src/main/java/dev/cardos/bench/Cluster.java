@@ -238,7 +238,7 @@ final class Cluster implements AutoCloseable {
     double busySeconds = 0;
     double waitSeconds = 0;
     double writers = 0;
-    double[] stages = new double[3];
+    double[] stages = new double[STAGES.size()];
     for (String url : nodeUrls) {
       try {
         String metrics =

@@ -410,60 +410,56 @@ class AuthorizationEngine {
    * else in two: the card by its number, then the rest.
    */
   private Gathered gather(Request request, Instant now, Instant riskSince) {
-    if (request.pan() != null) {
-      Optional<Cards.Identity> known = cards.knownByPan(request.pan());
-      if (known.isPresent()) {
-        Cards.Identity card = known.get();
-        RoundTrip.Statement<Optional<Card>> inUse = cards.inUseRead(card);
-        Program program = programs.find(card.realm().tenantId(), card.programId()).orElseThrow();
-        Rest rest = rest(request, card, program, now, riskSince);
-        roundTrip.run(List.of(inUse, rest.prior(), rest.account(), rest.scopes().read()));
-        if (inUse.result().isPresent()) {
-          return new Gathered(
-              card.realm(),
-              inUse.result().get(),
-              program,
-              rest.prior(),
-              rest.account(),
-              rest.scopes());
-        }
-        // Terminated since this node saw it: another card may have the number now.
-      }
-    }
-    Realm realm;
-    Card card;
-    if (request.pan() != null) {
-      Optional<Cards.CardWithRealm> found = cards.findByPan(request.pan());
-      if (found.isEmpty()) {
-        return null;
-      }
-      realm = found.get().realm();
-      card = found.get().card();
-    } else {
-      realm = request.realm();
-      card =
+    if (request.pan() == null) {
+      Realm realm = request.realm();
+      Card card =
           cards
               .find(realm, request.cardId())
               .orElseThrow(() -> dev.cardos.shared.Problem.notFound("card", request.cardId()));
+      return around(request, Cards.Identity.of(realm, card), card, now, riskSince);
     }
-    Program program = programs.find(realm.tenantId(), card.programId()).orElseThrow();
-    Rest rest = rest(request, Cards.Identity.of(realm, card), program, now, riskSince);
-    roundTrip.run(List.of(rest.prior(), rest.account(), rest.scopes().read()));
-    return new Gathered(realm, card, program, rest.prior(), rest.account(), rest.scopes());
+    Optional<Cards.Identity> known = cards.knownByPan(request.pan());
+    if (known.isPresent()) {
+      Gathered gathered = around(request, known.get(), null, now, riskSince);
+      if (gathered != null) {
+        return gathered;
+      }
+      // Terminated since this node saw it: another card may have the number now.
+    }
+    return cards
+        .findByPan(request.pan())
+        .map(
+            found ->
+                around(
+                    request,
+                    Cards.Identity.of(found.realm(), found.card()),
+                    found.card(),
+                    now,
+                    riskSince))
+        .orElse(null);
   }
 
-  /** The reads that follow from the card's identity, not yet run. */
-  private record Rest(
-      RoundTrip.Statement<JdbcAuthorizations.Prior> prior,
-      RoundTrip.Statement<Optional<Account>> account,
-      ScopesRead scopes) {}
-
-  private Rest rest(
-      Request request, Cards.Identity card, Program program, Instant now, Instant riskSince) {
-    return new Rest(
-        authorizations.priorRead(request.networkTransactionId(), card.cardId(), riskSince),
-        ledger.findRead(card.realm(), card.accountId()),
-        scopesRead(card.realm(), card.cardId(), card.cardholderId(), program, now));
+  /**
+   * The reads that follow from a card's identity, in one round trip; with the card's row too when
+   * {@code card} is null, and then null if that card is no longer in use.
+   */
+  private Gathered around(
+      Request request, Cards.Identity id, Card card, Instant now, Instant riskSince) {
+    Program program = programs.find(id.realm().tenantId(), id.programId()).orElseThrow();
+    RoundTrip.Statement<JdbcAuthorizations.Prior> prior =
+        authorizations.priorRead(request.networkTransactionId(), id.cardId(), riskSince);
+    RoundTrip.Statement<Optional<Account>> account = ledger.findRead(id.realm(), id.accountId());
+    ScopesRead scopes = scopesRead(id.realm(), id.cardId(), id.cardholderId(), program, now);
+    if (card != null) {
+      roundTrip.run(List.of(prior, account, scopes.read()));
+      return new Gathered(id.realm(), card, program, prior, account, scopes);
+    }
+    RoundTrip.Statement<Optional<Card>> inUse = cards.inUseRead(id);
+    roundTrip.run(List.of(inUse, prior, account, scopes.read()));
+    return inUse
+        .result()
+        .map(current -> new Gathered(id.realm(), current, program, prior, account, scopes))
+        .orElse(null);
   }
 
   /**
