@@ -12,10 +12,13 @@ public interface Keys {
   /** The key's bytes; throws if there is no such key. */
   byte[] material(String keyId);
 
-  /** The key that encrypts new card numbers now (created on first use). */
+  /**
+   * The key that encrypts new card numbers now (a node makes the first at startup when there is
+   * none).
+   */
   KeyRef activePanDataKey();
 
-  /** The one HMAC key for card number look-ups (created on first use). */
+  /** The one HMAC key for card number look-ups (a node makes it at startup when there is none). */
   KeyRef panLookupKey();
 
   /** Retires every PAN data key but {@code keyId} once nothing is encrypted under them. */

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -26,7 +27,7 @@ import org.springframework.transaction.support.TransactionOperations;
  * are cached in memory; which PAN key is active is re-read every few seconds, so a rotation by
  * {@code cardos keys rotate} reaches a running server without a restart.
  */
-public final class WrappedKeys implements Keys {
+public final class WrappedKeys implements Keys, SmartInitializingSingleton {
 
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
@@ -84,26 +85,25 @@ public final class WrappedKeys implements Keys {
 
   @Override
   public KeyRef activePanDataKey() {
+    ensureFirstKeys();
     String id =
         activeId.get(
             "pan_data",
-            k -> {
-              insertIfAbsent(FIRST_PAN_DATA_KEY, KeyPurpose.PAN_DATA);
-              return jdbc.sql(
-                      """
+            k ->
+                jdbc.sql(
+                        """
                       SELECT id FROM key_material
                       WHERE purpose = 'pan_data' AND status = 'active'
                       ORDER BY created_at DESC, id DESC LIMIT 1
                       """)
-                  .query(String.class)
-                  .single();
-            });
+                    .query(String.class)
+                    .single());
     return new KeyRef(id, material(id));
   }
 
   @Override
   public KeyRef panLookupKey() {
-    insertIfAbsentOnce();
+    ensureFirstKeys();
     return new KeyRef(PAN_LOOKUP_KEY, material(PAN_LOOKUP_KEY));
   }
 
@@ -121,13 +121,26 @@ public final class WrappedKeys implements Keys {
     return retired;
   }
 
-  private volatile boolean lookupKeyPresent;
+  private volatile boolean firstKeysPresent;
 
-  private void insertIfAbsentOnce() {
-    if (!lookupKeyPresent) {
+  /**
+   * Creates the first PAN data key and the look-up key unless the database has them (a fresh
+   * install), each committed on its own, once per process. The node does it at startup, before it
+   * serves: a request that found them missing would need a second connection while holding its own,
+   * and as many such requests as the pool has connections would wait on one another until the
+   * pool's timeout.
+   */
+  public void ensureFirstKeys() {
+    if (!firstKeysPresent) {
+      insertIfAbsent(FIRST_PAN_DATA_KEY, KeyPurpose.PAN_DATA);
       insertIfAbsent(PAN_LOOKUP_KEY, KeyPurpose.PAN_LOOKUP);
-      lookupKeyPresent = true;
+      firstKeysPresent = true;
     }
+  }
+
+  @Override
+  public void afterSingletonsInstantiated() {
+    ensureFirstKeys();
   }
 
   private void insert(String id, KeyPurpose purpose) {
