@@ -6,6 +6,12 @@ public final class FilterOrder {
   /** Assigns the request id and logs the request without headers or bodies. */
   public static final int REQUEST_LOG = -100;
 
+  /**
+   * Answers 400 to a path not sent plainly (path parameters, percent-encoding, dot segments), so
+   * that every later filter sees the path the router matches.
+   */
+  public static final int PLAIN_PATH = -50;
+
   /** Resolves the API key into a caller or answers 401. */
   public static final int AUTHENTICATION = 0;
 
