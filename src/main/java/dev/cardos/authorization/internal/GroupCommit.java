@@ -21,6 +21,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -148,9 +149,16 @@ class GroupCommit implements SmartLifecycle {
 
   /**
    * Runs {@code job} in the next group commit and returns its result once that commit is durable.
-   * Exceptions the job threw are rethrown here (a duplicate key, for example).
+   * Exceptions the job threw are rethrown here (a duplicate key, for example). Refused inside a
+   * transaction.
    */
   <T> T write(String lockKey, Job<T> job) {
+    if (TransactionSynchronizationManager.isActualTransactionActive()) {
+      // The caller would hold a pooled connection while the writer waits for one: with as many
+      // such callers as the pool has connections, neither would ever get one.
+      throw new IllegalStateException(
+          "A decision is written by the group commit, never from inside a transaction");
+    }
     if (!running) {
       return alone(job);
     }

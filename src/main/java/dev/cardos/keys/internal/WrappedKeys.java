@@ -138,9 +138,16 @@ public final class WrappedKeys implements Keys, SmartInitializingSingleton {
     }
   }
 
+  /**
+   * At startup, before the node serves: the first keys made, and the keys every node uses read into
+   * memory. A request that found a key's cache empty would load it on its own connection, or borrow
+   * one while requests inside transactions wait for the same key.
+   */
   @Override
   public void afterSingletonsInstantiated() {
     ensureFirstKeys();
+    panLookupKey();
+    activePanDataKey();
   }
 
   private void insert(String id, KeyPurpose purpose) {

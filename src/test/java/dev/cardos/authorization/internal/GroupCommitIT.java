@@ -266,6 +266,25 @@ class GroupCommitIT {
   }
 
   @Test
+  void aDecisionIsNeverWrittenFromInsideATransaction() {
+    String subject = "gc-" + UUID.randomUUID();
+    // The caller would hold a connection while the writer waits for one of the same pool.
+    assertThatThrownBy(
+            () ->
+                transactions.execute(
+                    status ->
+                        writer.write(
+                            subject,
+                            step -> {
+                              insert(subject, "never");
+                              return null;
+                            })))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("never from inside a transaction");
+    assertThat(windows(subject)).isEmpty();
+  }
+
+  @Test
   void aFailingSinkSendsEveryJobOfItsBatchToATransactionOfItsOwn() {
     String subject = "gc-" + UUID.randomUUID();
     insert(subject, "taken");
