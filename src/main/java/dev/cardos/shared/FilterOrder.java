@@ -12,6 +12,9 @@ public final class FilterOrder {
    */
   public static final int PLAIN_PATH = -50;
 
+  /** Guards {@code /dashboard}: its session, CSRF token and security headers. */
+  public static final int DASHBOARD_GATE = -40;
+
   /** Resolves the API key into a caller or answers 401. */
   public static final int AUTHENTICATION = 0;
 

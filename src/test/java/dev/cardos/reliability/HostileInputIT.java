@@ -189,6 +189,15 @@ class HostileInputIT {
                 op.pathWith(encoded),
                 op.bodySchema() == null ? null : bytes("{}")));
       }
+      // Sent as they are (characters a URI allows unencoded): they reach the handler's id checks.
+      for (String bad : List.of("card_01ABC'OR'1'='1", "(reboot)", "x:y@z!*", "card_01ABC'--")) {
+        cases.add(
+            new Case(
+                "raw path id " + bad,
+                op.method(),
+                op.pathWith(bad),
+                op.bodySchema() == null ? null : bytes("{}")));
+      }
       cases.add(
           new Case("path id of 10k chars", op.method(), op.pathWith("x".repeat(10_000)), null));
     }

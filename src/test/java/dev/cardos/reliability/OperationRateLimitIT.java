@@ -103,6 +103,29 @@ class OperationRateLimitIT {
   }
 
   @Test
+  void aHeadOfARevealSpendsTheRevealBudgetLikeAGet() {
+    CardFixtures fixtures = new CardFixtures(port);
+    Setup setup = fixtures.b2c("on_demand", "", 0);
+    String card = fixtures.virtualCard(setup).id();
+    // The router answers HEAD with the reveal's GET handler, which decrypts and audits.
+    List<Response> heads =
+        repeat(
+            4,
+            () -> fixtures.api.send("HEAD", "/v1/cards/" + card + "/sensitive", setup.key(), null));
+    assertThat(heads).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+
+    Response get = fixtures.api.get("/v1/cards/" + card + "/sensitive", setup.key());
+    assertThat(get.status()).as(get.raw()).isEqualTo(429);
+    assertThat(get.code()).isEqualTo("rate_limited");
+    assertThat(
+            fixtures
+                .api
+                .send("HEAD", "/v1/cards/" + card + "/sensitive", setup.key(), null)
+                .status())
+        .isEqualTo(429);
+  }
+
+  @Test
   void pinChangesPastTheKeysBudgetAre429() {
     CardFixtures fixtures = new CardFixtures(port);
     Setup setup = fixtures.b2c("on_demand", "", 0);

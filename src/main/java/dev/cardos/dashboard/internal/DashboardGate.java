@@ -1,5 +1,6 @@
 package dev.cardos.dashboard.internal;
 
+import dev.cardos.shared.FilterOrder;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
@@ -23,7 +24,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * refused {@code POST} changes nothing.
  */
 @Component
-@Order(-50)
+@Order(FilterOrder.DASHBOARD_GATE)
 class DashboardGate extends OncePerRequestFilter {
 
   static final String SESSION_COOKIE = "cardos_session";

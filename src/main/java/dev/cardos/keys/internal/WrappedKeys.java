@@ -34,6 +34,7 @@ public final class WrappedKeys implements Keys, SmartInitializingSingleton {
   private static final String FIRST_PAN_DATA_KEY = "km_pan_data_first";
   private static final String PAN_LOOKUP_KEY = "km_pan_lookup";
   private static final Duration ACTIVE_KEY_TTL = Duration.ofSeconds(5);
+  private static final String PAN_DATA = "pan_data";
 
   private final JdbcClient jdbc;
   private final byte[] master;
@@ -46,8 +47,8 @@ public final class WrappedKeys implements Keys, SmartInitializingSingleton {
       Caffeine.newBuilder().expireAfterWrite(ACTIVE_KEY_TTL).build();
 
   /**
-   * {@code ownTransaction} commits the first PAN keys on their own, before the card that needed
-   * them: a concurrent issuance that finds the key id in the cache must also find its row.
+   * {@code ownTransaction} commits the first keys on their own (at startup, see {@link
+   * #ensureFirstKeys}), so that every node and request that finds their ids also finds their rows.
    */
   public WrappedKeys(
       JdbcClient jdbc,
@@ -69,35 +70,43 @@ public final class WrappedKeys implements Keys, SmartInitializingSingleton {
     return id;
   }
 
+  /**
+   * Loaded outside the cache's lock: a caller waiting on another's load would hold its own
+   * connection (inside a transaction) while the loader, outside one, waits for the pool. Two
+   * threads may both load a key the first time; they load the same bytes.
+   */
   @Override
   public byte[] material(String keyId) {
-    return unwrapped
-        .get(
-            keyId,
-            id ->
-                jdbc.sql("SELECT wrapped FROM key_material WHERE id = :id")
-                    .param("id", id)
-                    .query((rs, row) -> unwrap(id, rs.getBytes(1)))
-                    .optional()
-                    .orElseThrow(() -> new IllegalStateException("no key " + id)))
-        .clone();
+    byte[] key = unwrapped.getIfPresent(keyId);
+    if (key == null) {
+      key =
+          jdbc.sql("SELECT wrapped FROM key_material WHERE id = :id")
+              .param("id", keyId)
+              .query((rs, row) -> unwrap(keyId, rs.getBytes(1)))
+              .optional()
+              .orElseThrow(() -> new IllegalStateException("no key " + keyId));
+      unwrapped.put(keyId, key);
+    }
+    return key.clone();
   }
 
   @Override
   public KeyRef activePanDataKey() {
     ensureFirstKeys();
-    String id =
-        activeId.get(
-            "pan_data",
-            k ->
-                jdbc.sql(
-                        """
-                      SELECT id FROM key_material
-                      WHERE purpose = 'pan_data' AND status = 'active'
-                      ORDER BY created_at DESC, id DESC LIMIT 1
-                      """)
-                    .query(String.class)
-                    .single());
+    String id = activeId.getIfPresent(PAN_DATA);
+    if (id == null) {
+      // Outside the cache's lock, as in material().
+      id =
+          jdbc.sql(
+                  """
+                  SELECT id FROM key_material
+                  WHERE purpose = 'pan_data' AND status = 'active'
+                  ORDER BY created_at DESC, id DESC LIMIT 1
+                  """)
+              .query(String.class)
+              .single();
+      activeId.put(PAN_DATA, id);
+    }
     return new KeyRef(id, material(id));
   }
 

@@ -21,10 +21,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * A request that needs a key holds its own connection, and never needs a second one for the key:
  * with a pool of one connection, reading the active PAN key and the look-up key inside a
- * transaction works, on a fresh key store (empty caches) as on a warm one. Before the first keys
- * were made at startup, the store made them (each in a transaction of its own, on a second
- * connection) every time it re-read the active key, and as many issuances as the pool has
- * connections waited on one another until the pool's timeout.
+ * transaction works once the node has started. Before the first keys were made at startup, the
+ * store made sure of them (each in a transaction of its own, on a second connection) every time it
+ * re-read the active key, and as many issuances as the pool has connections waited on one another
+ * until the pool's timeout.
  */
 @ServerTest
 class WrappedKeysIT {
