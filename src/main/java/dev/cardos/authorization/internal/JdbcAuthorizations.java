@@ -217,13 +217,12 @@ class JdbcAuthorizations {
    */
   record Prior(Optional<Authorization> earlier, int recentDeclines) {}
 
-  Prior prior(String networkTransactionId, String cardId, java.time.Instant since) {
+  Prior prior(String networkTransactionId, String cardId, Instant since) {
     return roundTrip.one(priorRead(networkTransactionId, cardId, since));
   }
 
   /** {@link #prior} as a read to run together with the decision's other reads. */
-  RoundTrip.Statement<Prior> priorRead(
-      String networkTransactionId, String cardId, java.time.Instant since) {
+  RoundTrip.Statement<Prior> priorRead(String networkTransactionId, String cardId, Instant since) {
     Map<String, Object> params = new HashMap<>();
     params.put("ntid", networkTransactionId);
     params.put("card", cardId);

@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -70,44 +71,51 @@ public final class WrappedKeys implements Keys, SmartInitializingSingleton {
     return id;
   }
 
-  /**
-   * Loaded outside the cache's lock: a caller waiting on another's load would hold its own
-   * connection (inside a transaction) while the loader, outside one, waits for the pool. Two
-   * threads may both load a key the first time; they load the same bytes.
-   */
   @Override
   public byte[] material(String keyId) {
-    byte[] key = unwrapped.getIfPresent(keyId);
-    if (key == null) {
-      key =
-          jdbc.sql("SELECT wrapped FROM key_material WHERE id = :id")
-              .param("id", keyId)
-              .query((rs, row) -> unwrap(keyId, rs.getBytes(1)))
-              .optional()
-              .orElseThrow(() -> new IllegalStateException("no key " + keyId));
-      unwrapped.put(keyId, key);
-    }
-    return key.clone();
+    return cached(
+            unwrapped,
+            keyId,
+            () ->
+                jdbc.sql("SELECT wrapped FROM key_material WHERE id = :id")
+                    .param("id", keyId)
+                    .query((rs, row) -> unwrap(keyId, rs.getBytes(1)))
+                    .optional()
+                    .orElseThrow(() -> new IllegalStateException("no key " + keyId)))
+        .clone();
   }
 
   @Override
   public KeyRef activePanDataKey() {
     ensureFirstKeys();
-    String id = activeId.getIfPresent(PAN_DATA);
-    if (id == null) {
-      // Outside the cache's lock, as in material().
-      id =
-          jdbc.sql(
-                  """
-                  SELECT id FROM key_material
-                  WHERE purpose = 'pan_data' AND status = 'active'
-                  ORDER BY created_at DESC, id DESC LIMIT 1
-                  """)
-              .query(String.class)
-              .single();
-      activeId.put(PAN_DATA, id);
-    }
+    String id =
+        cached(
+            activeId,
+            PAN_DATA,
+            () ->
+                jdbc.sql(
+                        """
+                        SELECT id FROM key_material
+                        WHERE purpose = 'pan_data' AND status = 'active'
+                        ORDER BY created_at DESC, id DESC LIMIT 1
+                        """)
+                    .query(String.class)
+                    .single());
     return new KeyRef(id, material(id));
+  }
+
+  /**
+   * The cached value, else {@code load}'s, loaded outside the cache's lock: a caller waiting on
+   * another's load would hold its own connection (inside a transaction) while the loader, outside
+   * one, waits for the pool. Two threads may both load a key the first time; they load the same.
+   */
+  private static <V> V cached(Cache<String, V> cache, String key, Supplier<V> load) {
+    V value = cache.getIfPresent(key);
+    if (value == null) {
+      value = load.get();
+      cache.put(key, value);
+    }
+    return value;
   }
 
   @Override
@@ -154,7 +162,6 @@ public final class WrappedKeys implements Keys, SmartInitializingSingleton {
    */
   @Override
   public void afterSingletonsInstantiated() {
-    ensureFirstKeys();
     panLookupKey();
     activePanDataKey();
   }
