@@ -42,6 +42,9 @@ public final class Bench {
   /** Segments of write-ahead log ready ahead of the load, when the bench prepared them. */
   private Integer walSegmentsReady;
 
+  /** pgbench's open loop at half its own rate, when it ran: the latency reference. */
+  private PgBench.OpenLoop pgbenchOpen;
+
   private Bench(Options options, PrintStream out) {
     this.options = options;
     this.out = out;
@@ -268,19 +271,33 @@ public final class Bench {
       if (options.pgbench() && cluster.dbUrl != null) {
         StringBuilder log = new StringBuilder();
         String[] checkpointed = {""};
-        out.print("  pgbench -b tpcb-like -c " + options.concurrency() + " ... ");
+        boolean openLoop = options.scenarios().contains("spread");
+        out.print(
+            "  pgbench -b tpcb-like -c "
+                + options.concurrency()
+                + (openLoop ? ", then at half its rate" : "")
+                + " ... ");
         // The same start as each scenario's measured phases: after a checkpoint (see below).
-        pgbenchTps =
+        PgBench.Result pgbench =
             PgBench.run(
                 cluster.pgbenchTarget(),
                 options.concurrency(),
                 options.seconds(),
+                openLoop,
+                work.resolve("pgbench"),
                 () -> checkpointed[0] = checkpoint(cluster),
                 log);
+        pgbenchTps = pgbench.tps();
+        pgbenchOpen = pgbench.open();
         out.println(
             pgbenchTps < 0
                 ? "failed:\n" + log
                 : String.format("%.0f TPS (%s)", pgbenchTps, checkpointed[0]));
+        if (pgbenchOpen != null) {
+          out.println("    " + openLoopLine(pgbenchOpen));
+        } else if (openLoop && pgbenchTps > 0) {
+          out.println("    pgbench's open loop failed:\n" + log);
+        }
       }
       Double spreadRate = null;
       for (String scenario : options.scenarios()) {
@@ -720,6 +737,9 @@ public final class Bench {
           options.concurrency(),
           pgbenchTps);
     }
+    if (pgbenchOpen != null) {
+      out.println(openLoopLine(pgbenchOpen));
+    }
     if (spreadRate != null) {
       for (Map<String, Object> r : rows) {
         if (!r.get("scenario").equals("spread") && ((String) r.get("mode")).startsWith("closed")) {
@@ -751,6 +771,25 @@ public final class Bench {
     return ms < 0 ? "the database refused a checkpoint" : "after a checkpoint of " + ms + " ms";
   }
 
+  /**
+   * pgbench's open loop as one line: the reference for the open-loop latency target, a plain
+   * database transaction at half its own maximum rate on the same machine in the same run.
+   */
+  private static String openLoopLine(PgBench.OpenLoop open) {
+    Histogram h = open.latencyMicros();
+    return String.format(
+        Locale.ROOT,
+        "pgbench tpcb-like, open loop at %.0f/s (half its rate): %.0f/s  p50 %.1f  p90 %.1f"
+            + "  p99 %.1f  p99.9 %.1f  max %.1f ms",
+        open.rate(),
+        open.perSecond(),
+        h.getValueAtPercentile(50) / 1000.0,
+        h.getValueAtPercentile(90) / 1000.0,
+        h.getValueAtPercentile(99) / 1000.0,
+        h.getValueAtPercentile(99.9) / 1000.0,
+        h.getMaxValue() / 1000.0);
+  }
+
   private void writeJson(String stamp, double pgbenchTps) throws Exception {
     Files.createDirectories(options.results());
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -764,6 +803,19 @@ public final class Bench {
     doc.put("checkpoint_before_measuring", options.checkpoint());
     doc.put("wal_segments_ready", walSegmentsReady);
     doc.put("pgbench_tps", pgbenchTps > 0 ? pgbenchTps : null);
+    if (pgbenchOpen != null) {
+      Histogram h = pgbenchOpen.latencyMicros();
+      Map<String, Object> open = new LinkedHashMap<>();
+      open.put("rate", pgbenchOpen.rate());
+      open.put("per_second", Math.round(pgbenchOpen.perSecond()));
+      open.put("transactions", h.getTotalCount());
+      open.put("p50_ms", h.getValueAtPercentile(50) / 1000.0);
+      open.put("p90_ms", h.getValueAtPercentile(90) / 1000.0);
+      open.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
+      open.put("p999_ms", h.getValueAtPercentile(99.9) / 1000.0);
+      open.put("max_ms", h.getMaxValue() / 1000.0);
+      doc.put("pgbench_open_loop", open);
+    }
     doc.put("results", rows);
     doc.put("violations", violations);
     Path file = options.results().resolve(stamp + ".json");
