@@ -139,8 +139,20 @@ class NetworkMessagesIT {
     return ntid;
   }
 
+  /** A test-mode simulation of an authorization of {@code card}, with an id the tenant picked. */
+  private Response simulateAuthorization(FundedCard card, long amount, String ntid) {
+    return simulateAuthorization(card, amount, ntid);
+  }
+
+  /** A test-mode simulation of a clearing of {@code authorizationId}, with a picked id. */
+  private Response simulateClearing(FundedCard card, String authorizationId, String ntid) {
+    return simulateClearing(card, authorizationId, ntid);
+  }
+
+  /** The authorization the card network sent with this id. */
   private String authorizationId(String ntid) {
-    return jdbc.sql("SELECT id FROM authorizations WHERE network_transaction_id = :n")
+    return jdbc.sql(
+            "SELECT id FROM authorizations WHERE network_transaction_id = :n AND ntid_scope = ''")
         .param("n", ntid)
         .query(String.class)
         .single();
@@ -492,15 +504,12 @@ class NetworkMessagesIT {
     Snapshot before = payments.snapshot(card, first.get("id").asString());
 
     JsonNode again = ok("authorizations", authorizationJson(ntid, p, 2_500));
-    JsonNode altered = ok("authorizations", authorizationJson(ntid, p, 9_000));
 
-    for (JsonNode repeat : List.of(again, altered)) {
-      assertThat(repeat.get("id")).isEqualTo(first.get("id"));
-      assertThat(repeat.get("approved")).isEqualTo(first.get("approved"));
-      assertThat(repeat.get("response_code")).isEqualTo(first.get("response_code"));
-      assertThat(repeat.get("amount").asLong()).isEqualTo(2_500);
-      assertThat(repeat.get("hold_id")).isEqualTo(first.get("hold_id"));
-    }
+    assertThat(again.get("id")).isEqualTo(first.get("id"));
+    assertThat(again.get("approved")).isEqualTo(first.get("approved"));
+    assertThat(again.get("response_code")).isEqualTo(first.get("response_code"));
+    assertThat(again.get("amount").asLong()).isEqualTo(2_500);
+    assertThat(again.get("hold_id")).isEqualTo(first.get("hold_id"));
     assertThat(payments.snapshot(card, first.get("id").asString())).isEqualTo(before);
     payments.assertBalances(card, 10_000, 2_500, 7_500);
     assertThat(payments.cardSpend(card, "day")).isEqualTo(2_500);
@@ -635,17 +644,12 @@ class NetworkMessagesIT {
     FundedCard other = payments.card(10_000);
     String original = approveByNetwork(victim, plastic(victim), 2_500);
 
-    Response auth =
-        api.post(
-            "/v1/simulate/authorizations",
-            other.key(),
-            Payments.authorizationJson(
-                other.id(), 100, ", \"network_transaction_id\": \"%s\"".formatted(original)));
+    Response auth = simulateAuthorization(other, 100, original);
 
+    // Its own namespace: the id is free there, and the simulation decides on its own card.
     assertThat(auth.raw()).doesNotContain(victim.id()).doesNotContain(authorizationId(original));
-    if (auth.status() == 201) {
-      assertThat(auth.body().get("card_id").asString()).isEqualTo(other.id());
-    }
+    assertThat(auth.status()).as(auth.toString()).isEqualTo(201);
+    assertThat(auth.body().get("card_id").asString()).isEqualTo(other.id());
     payments.assertBalances(victim, 10_000, 2_500, 7_500);
   }
 
@@ -658,18 +662,69 @@ class NetworkMessagesIT {
     ok("clearings", clearingJson(clearing, original, 2_500, true));
     String mine = payments.approve(other, 100).get("id").asString();
 
-    Response settled =
-        api.post(
-            "/v1/simulate/authorizations/" + mine + "/clear",
-            other.key(),
-            "{\"network_transaction_id\": \"%s\"}".formatted(clearing));
+    Response settled = simulateClearing(other, mine, clearing);
 
     assertThat(settled.raw()).doesNotContain(victim.id());
-    if (settled.status() == 201) {
-      assertThat(settled.body().get("card_id").asString()).isEqualTo(other.id());
-      payments.assertBalances(other, 9_900, 0, 9_900);
-    }
+    assertThat(settled.status()).as(settled.toString()).isEqualTo(201);
+    assertThat(settled.body().get("card_id").asString()).isEqualTo(other.id());
+    payments.assertBalances(other, 9_900, 0, 9_900);
     payments.assertBalances(victim, 7_500, 0, 7_500);
+  }
+
+  @Test
+  void aNetworkAuthorizationWhoseIdATestTenantTookFirstIsDecidedOnItsOwnCard() {
+    FundedCard squatter = payments.card(10_000);
+    FundedCard victim = payments.card(10_000);
+    String id = ntid();
+    Response simulated = simulateAuthorization(squatter, 100, id);
+    assertThat(simulated.status()).as(simulated.toString()).isEqualTo(201);
+
+    JsonNode a = ok("authorizations", authorizationJson(id, plastic(victim), 2_500));
+
+    assertThat(a.get("card_id").asString()).isEqualTo(victim.id());
+    assertThat(a.get("approved").asBoolean()).isTrue();
+    assertThat(a.get("id").asString()).isNotEqualTo(simulated.body().get("id").asString());
+    payments.assertBalances(victim, 10_000, 2_500, 7_500);
+    payments.assertBalances(squatter, 10_000, 100, 9_900);
+  }
+
+  @Test
+  void aNetworkClearingWhoseIdATestTenantTookFirstClearsTheNetworksAuthorization() {
+    FundedCard victim = payments.card(10_000);
+    FundedCard squatter = payments.card(10_000);
+    String original = approveByNetwork(victim, plastic(victim), 2_500);
+    String clearing = ntid();
+    String mine = payments.approve(squatter, 100).get("id").asString();
+    Response simulated = simulateClearing(squatter, mine, clearing);
+    assertThat(simulated.status()).as(simulated.toString()).isEqualTo(201);
+
+    JsonNode settled = ok("clearings", clearingJson(clearing, original, 2_500, true));
+
+    assertThat(settled.get("card_id").asString()).isEqualTo(victim.id());
+    payments.assertBalances(victim, 7_500, 0, 7_500);
+    payments.assertBalances(squatter, 9_900, 0, 9_900);
+  }
+
+  @Test
+  void aNetworkIdUsedAgainForAnotherCardOrAmountIsRefusedNotAnsweredWithTheFirst() {
+    FundedCard first = payments.card(10_000);
+    FundedCard second = payments.card(10_000);
+    String id = approveByNetwork(first, plastic(first), 2_500);
+
+    Response otherCard = network("authorizations", authorizationJson(id, plastic(second), 2_500));
+    Response otherAmount = network("authorizations", authorizationJson(id, plastic(first), 900));
+
+    for (Response r : List.of(otherCard, otherAmount)) {
+      assertThat(r.status()).as(r.toString()).isEqualTo(409);
+      assertThat(r.body().get("code").asString()).isEqualTo("reference_taken");
+      assertThat(r.raw()).doesNotContain(first.id());
+    }
+    payments.assertBalances(first, 10_000, 2_500, 7_500);
+    payments.assertBalances(second, 10_000, 0, 10_000);
+    // The same message again is still a repeat: the first answer, nothing more held.
+    JsonNode again = ok("authorizations", authorizationJson(id, plastic(first), 2_500));
+    assertThat(again.get("card_id").asString()).isEqualTo(first.id());
+    payments.assertBalances(first, 10_000, 2_500, 7_500);
   }
 
   // ------------------------------------------------------------------ card numbers

@@ -169,6 +169,28 @@ class Iso8583IT {
   }
 
   @Test
+  void theSameIdForAnotherCardIsADuplicateNotTheFirstCardsApproval() throws Exception {
+    // DE7 has no year and the trace number wraps: an acquirer can send an id again, for a
+    // different purchase. It must not be answered with the first one's approval.
+    FundedCard first = payments.card(10_000);
+    FundedCard second = payments.card(10_000);
+    String stan = client.nextStan();
+    IsoMessage approved =
+        exchange(
+            requests.presentment(0x100, stan, clock, plastic(first), "00", 1_200, "USD", SHOP));
+    assertThat(code(approved)).isEqualTo("00");
+
+    IsoMessage other =
+        exchange(
+            requests.presentment(0x100, stan, clock, plastic(second), "00", 1_200, "USD", SHOP));
+
+    assertThat(code(other)).isEqualTo("94");
+    assertThat(other.hasField(Layout.APPROVAL_CODE)).isFalse();
+    payments.assertBalances(first, 10_000, 1_200, 8_800);
+    payments.assertBalances(second, 10_000, 0, 10_000);
+  }
+
+  @Test
   void accountVerificationChecksTheCardAndHoldsNothing() throws Exception {
     FundedCard card = payments.card(3_000);
     Plastic p = plastic(card);

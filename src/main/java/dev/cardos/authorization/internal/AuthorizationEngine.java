@@ -125,6 +125,11 @@ class AuthorizationEngine {
       DecisionCore.ThreeDs threeDs,
       String sentByKeyId) {
 
+    /** The namespace of its network transaction id: the network's, or the simulating realm's. */
+    String idScope() {
+      return JdbcAuthorizations.idScope(realm);
+    }
+
     @Override
     public String toString() {
       return "Request[" + networkTransactionId + "]";
@@ -138,9 +143,9 @@ class AuthorizationEngine {
     if (gathered == null) {
       // No card has this number. A repeated message returns the first answer.
       JdbcAuthorizations.Prior prior =
-          authorizations.prior(request.networkTransactionId(), null, riskSince);
+          authorizations.prior(request.idScope(), request.networkTransactionId(), null, riskSince);
       if (prior.earlier().isPresent()) {
-        return repeatOf(prior.earlier().get(), request.realm());
+        return repeatOf(prior.earlier().get(), request, null);
       }
       return decline(
           new Attempt(null, null, null, request, arrivalNanos, null, ids.next("auth_")),
@@ -149,7 +154,7 @@ class AuthorizationEngine {
     }
     JdbcAuthorizations.Prior prior = gathered.prior().result();
     if (prior.earlier().isPresent()) {
-      return repeatOf(prior.earlier().get(), request.realm());
+      return repeatOf(prior.earlier().get(), request, gathered.card().id());
     }
     Realm realm = gathered.realm();
     Card card = gathered.card();
@@ -239,8 +244,11 @@ class AuthorizationEngine {
       // The same network message arrived more than once at the same moment: the first answer
       // stands, and this copy placed nothing (its writes were rolled back).
       return repeatOf(
-          authorizations.byNetworkTransactionId(request.networkTransactionId()).orElseThrow(),
-          request.realm());
+          authorizations
+              .byNetworkTransactionId(request.idScope(), request.networkTransactionId())
+              .orElseThrow(),
+          request,
+          card.id());
     }
     count(answer);
     return answer;
@@ -321,7 +329,12 @@ class AuthorizationEngine {
     step.later(
         authorizationRows,
         new JdbcAuthorizations.Row(
-            realm, a, holdExpiry, attempt.card().singleUse(), attempt.request().sentByKeyId()));
+            realm,
+            a,
+            holdExpiry,
+            attempt.card().singleUse(),
+            attempt.request().sentByKeyId(),
+            attempt.request().idScope()));
     step.later(events, new Outbox.Event(realm, EventType.AUTHORIZATION_APPROVED, a.id(), a));
     return a;
   }
@@ -336,6 +349,7 @@ class AuthorizationEngine {
     return deferDecline(
         step,
         attempt.realm(),
+        attempt.request().idScope(),
         declineRecord(attempt, new Outcome.Decline(reason, explanation), verdict),
         attempt.request().sentByKeyId());
   }
@@ -349,17 +363,24 @@ class AuthorizationEngine {
   }
 
   /**
-   * The first answer to a repeated message. In test mode the tenant picks the message id, so an id
-   * another tenant (or the other mode) used is refused rather than answered with its data.
+   * The first answer to a repeated message: the same card (none when no card has the number), the
+   * same amount and currency. A different message with an id already used gets 409 (over ISO 8583,
+   * 94, duplicate transmission), never the earlier message's answer: an id the network reuses (an
+   * ISO 8583 id is the acquirer, the date and time without the year, and a trace number that wraps)
+   * must not approve a card on another card's approval, with no checks and no hold.
    */
-  private Authorization repeatOf(Authorization earlier, Realm realm) {
-    if (realm != null && !authorizations.realmOf(earlier.id()).filter(realm::equals).isPresent()) {
+  private Authorization repeatOf(Authorization earlier, Request request, String cardId) {
+    boolean sameMessage =
+        java.util.Objects.equals(earlier.cardId(), cardId)
+            && earlier.amount() == request.amount()
+            && earlier.currency().equals(request.currency());
+    if (!sameMessage) {
       throw new dev.cardos.shared.Problem(
           dev.cardos.shared.ProblemCode.REFERENCE_TAKEN,
-          "This network_transaction_id is already used",
+          "This network_transaction_id is already used by another message",
           List.of(
               new dev.cardos.shared.Problem.FieldError(
-                  "network_transaction_id", "is already used")));
+                  "network_transaction_id", "is already used by another message")));
     }
     return earlier;
   }
@@ -447,7 +468,8 @@ class AuthorizationEngine {
       Request request, Cards.Identity id, Card card, Instant now, Instant riskSince) {
     Program program = programs.find(id.realm().tenantId(), id.programId()).orElseThrow();
     RoundTrip.Statement<JdbcAuthorizations.Prior> prior =
-        authorizations.priorRead(request.networkTransactionId(), id.cardId(), riskSince);
+        authorizations.priorRead(
+            request.idScope(), request.networkTransactionId(), id.cardId(), riskSince);
     RoundTrip.Statement<Optional<Account>> account = ledger.findRead(id.realm(), id.accountId());
     ScopesRead scopes = scopesRead(id.realm(), id.cardId(), id.cardholderId(), program, now);
     if (card != null) {
@@ -685,6 +707,7 @@ class AuthorizationEngine {
   private Authorization decline(Attempt attempt, Outcome.Decline declined, Verdict verdict) {
     return store(
         attempt.realm(),
+        attempt.request().idScope(),
         declineRecord(attempt, declined, verdict),
         attempt.request().sentByKeyId());
   }
@@ -708,16 +731,19 @@ class AuthorizationEngine {
    * Stores a decline (and its event, when the card is known) in the next group commit; a repeated
    * network transaction id returns the first answer instead.
    */
-  Authorization store(Realm realm, Authorization declined, String sentByKeyId) {
+  Authorization store(Realm realm, String idScope, Authorization declined, String sentByKeyId) {
     Authorization stored;
     try {
       stored =
           writer.write(
               lockKey(declined.cardholderId(), declined.accountId()),
-              step -> deferDecline(step, realm, declined, sentByKeyId));
+              step -> deferDecline(step, realm, idScope, declined, sentByKeyId));
     } catch (org.springframework.dao.DuplicateKeyException repeated) {
-      // The same network message arrived twice at once: the first answer stands.
-      return authorizations.byNetworkTransactionId(declined.networkTransactionId()).orElseThrow();
+      // The same message arrived twice at once: the first answer stands (within its namespace, so
+      // only ever one of the same sender's).
+      return authorizations
+          .byNetworkTransactionId(idScope, declined.networkTransactionId())
+          .orElseThrow();
     }
     count(stored);
     return stored;
@@ -725,9 +751,14 @@ class AuthorizationEngine {
 
   /** Writes a decline and, when the card is known, its event, with the rest of the batch. */
   private Authorization deferDecline(
-      GroupCommit.Step step, Realm realm, Authorization declined, String sentByKeyId) {
+      GroupCommit.Step step,
+      Realm realm,
+      String idScope,
+      Authorization declined,
+      String sentByKeyId) {
     step.later(
-        authorizationRows, new JdbcAuthorizations.Row(realm, declined, null, false, sentByKeyId));
+        authorizationRows,
+        new JdbcAuthorizations.Row(realm, declined, null, false, sentByKeyId, idScope));
     if (realm != null) {
       step.later(
           events,

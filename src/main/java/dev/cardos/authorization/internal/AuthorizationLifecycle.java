@@ -106,8 +106,9 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
    */
   @Transactional(propagation = org.springframework.transaction.annotation.Propagation.NESTED)
   Adjustment increment(Realm realm, String authorizationKey, String networkId, long amount) {
-    claimNetworkId(networkId);
-    Optional<Adjustment> earlier = adjustment(networkId);
+    String idScope = JdbcAuthorizations.idScope(realm);
+    claimNetworkId(idScope, networkId);
+    Optional<Adjustment> earlier = adjustment(idScope, networkId);
     if (earlier.isPresent()) {
       return ownRepeat(realm, earlier.get().authorizationId(), earlier.get());
     }
@@ -117,6 +118,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     if (!"pending".equals(auth.status())) {
       return storeAdjustment(
           auth,
+          idScope,
           networkId,
           "increment",
           false,
@@ -141,7 +143,8 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     }
     authorizations.adjust(auth.id(), cardAmount, 0, 0, null);
     Adjustment adjustment =
-        storeAdjustment(auth, networkId, "increment", true, "00", amount, cardAmount, "Approved");
+        storeAdjustment(
+            auth, idScope, networkId, "increment", true, "00", amount, cardAmount, "Approved");
     outbox.append(owner, EventType.AUTHORIZATION_INCREMENTED, auth.id(), adjustment);
     return adjustment;
   }
@@ -158,14 +161,16 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
 
   Adjustment declinedIncrement(
       Realm realm, String authorizationKey, String networkId, long amount, DeclineReason reason) {
-    claimNetworkId(networkId);
-    Optional<Adjustment> earlier = adjustment(networkId);
+    String idScope = JdbcAuthorizations.idScope(realm);
+    claimNetworkId(idScope, networkId);
+    Optional<Adjustment> earlier = adjustment(idScope, networkId);
     if (earlier.isPresent()) {
       return ownRepeat(realm, earlier.get().authorizationId(), earlier.get());
     }
     Authorization auth = lockPending(realm, authorizationKey);
     return storeAdjustment(
         auth,
+        idScope,
         networkId,
         "increment",
         false,
@@ -176,8 +181,9 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
   }
 
   Adjustment reverse(Realm realm, String authorizationKey, String networkId, Long amount) {
-    claimNetworkId(networkId);
-    Optional<Adjustment> earlier = adjustment(networkId);
+    String idScope = JdbcAuthorizations.idScope(realm);
+    claimNetworkId(idScope, networkId);
+    Optional<Adjustment> earlier = adjustment(idScope, networkId);
     if (earlier.isPresent()) {
       return ownRepeat(realm, earlier.get().authorizationId(), earlier.get());
     }
@@ -187,6 +193,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
       long requested = amount == null ? 0 : amount;
       return storeAdjustment(
           auth,
+          idScope,
           networkId,
           "reversal",
           false,
@@ -215,6 +222,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     Adjustment adjustment =
         storeAdjustment(
             auth,
+            idScope,
             networkId,
             "reversal",
             true,
@@ -230,8 +238,9 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
 
   Transaction clear(
       Realm realm, String authorizationKey, String networkId, Long amount, boolean finalClearing) {
-    claimNetworkId(networkId);
-    Optional<Transaction> earlier = transaction(networkId);
+    String idScope = JdbcAuthorizations.idScope(realm);
+    claimNetworkId(idScope, networkId);
+    Optional<Transaction> earlier = transaction(idScope, networkId);
     if (earlier.isPresent()) {
       return ownTransaction(realm, earlier.get());
     }
@@ -327,6 +336,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
             card,
             account,
             auth.id(),
+            idScope,
             networkId,
             "settlement",
             merchantAmount,
@@ -338,16 +348,21 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     return settled(owner, card, txn);
   }
 
-  /** A clearing with no authorization before it: posted as it comes, shortfall to suspense. */
+  /**
+   * A clearing with no authorization before it: posted as it comes, shortfall to suspense. {@code
+   * simulatedBy} is the realm that simulated it, null for the card network's.
+   */
   Transaction forcePost(
+      Realm simulatedBy,
       Realm owner,
       Card card,
       String networkId,
       long amount,
       String currency,
       DecisionCore.Merchant merchant) {
-    claimNetworkId(networkId);
-    Optional<Transaction> earlier = transaction(networkId);
+    String idScope = JdbcAuthorizations.idScope(simulatedBy);
+    claimNetworkId(idScope, networkId);
+    Optional<Transaction> earlier = transaction(idScope, networkId);
     if (earlier.isPresent()) {
       return ownTransaction(owner, earlier.get());
     }
@@ -382,6 +397,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
             card,
             account,
             null,
+            idScope,
             networkId,
             "force_post",
             amount,
@@ -393,7 +409,9 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     return settled(owner, card, txn);
   }
 
+  /** A merchant's refund to a card; {@code simulatedBy} as for {@link #forcePost}. */
   Transaction refund(
+      Realm simulatedBy,
       Realm owner,
       Card card,
       String networkId,
@@ -401,8 +419,9 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
       String currency,
       DecisionCore.Merchant merchant,
       String originalAuthorizationKey) {
-    claimNetworkId(networkId);
-    Optional<Transaction> earlier = transaction(networkId);
+    String idScope = JdbcAuthorizations.idScope(simulatedBy);
+    claimNetworkId(idScope, networkId);
+    Optional<Transaction> earlier = transaction(idScope, networkId);
     if (earlier.isPresent()) {
       return ownTransaction(owner, earlier.get());
     }
@@ -428,6 +447,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
             card,
             account,
             authorizationId,
+            idScope,
             networkId,
             "refund",
             amount,
@@ -581,22 +601,33 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
    * earlier answer would otherwise miss it and collide on the unique network transaction id. The
    * lock is held until this transaction ends, so a copy that waited sees the first one's answer.
    */
-  private void claimNetworkId(String networkId) {
-    jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('network message ' || :id, 0))")
+  private void claimNetworkId(String scope, String networkId) {
+    jdbc.sql(
+            """
+            SELECT pg_advisory_xact_lock(
+                hashtextextended('network message ' || :scope || ' ' || :id, 0))
+            """)
+        .param("scope", scope)
         .param("id", networkId)
         .query()
         .singleRow();
   }
 
-  private Optional<Adjustment> adjustment(String networkId) {
-    return jdbc.sql("SELECT * FROM authorization_adjustments WHERE network_transaction_id = :id")
+  private Optional<Adjustment> adjustment(String scope, String networkId) {
+    return jdbc.sql(
+            """
+            SELECT * FROM authorization_adjustments
+            WHERE network_transaction_id = :id AND ntid_scope = :scope
+            """)
         .param("id", networkId)
+        .param("scope", scope)
         .query(AuthorizationLifecycle::adjustmentRow)
         .optional();
   }
 
   private Adjustment storeAdjustment(
       Authorization auth,
+      String scope,
       String networkId,
       String kind,
       boolean approved,
@@ -619,11 +650,13 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     jdbc.sql(
             """
             INSERT INTO authorization_adjustments (id, authorization_id, network_transaction_id,
-                kind, approved, response_code, amount, card_amount, explanation, created_at)
-            VALUES (:id, :auth, :ntid, :kind, :approved, :code, :amount, :cardAmount,
+                ntid_scope, kind, approved, response_code, amount, card_amount, explanation,
+                created_at)
+            VALUES (:id, :auth, :ntid, :scope, :kind, :approved, :code, :amount, :cardAmount,
                 :explanation, :at)
             """)
         .param("id", a.id())
+        .param("scope", scope)
         .param("auth", a.authorizationId())
         .param("ntid", networkId)
         .param("kind", kind)
@@ -651,9 +684,11 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
         Timestamps.instant(rs.getTimestamp("created_at")));
   }
 
-  Optional<Transaction> transaction(String networkId) {
-    return jdbc.sql("SELECT * FROM transactions WHERE network_transaction_id = :id")
+  Optional<Transaction> transaction(String scope, String networkId) {
+    return jdbc.sql(
+            "SELECT * FROM transactions WHERE network_transaction_id = :id AND ntid_scope = :scope")
         .param("id", networkId)
+        .param("scope", scope)
         .query(AuthorizationLifecycle::transactionRow)
         .optional();
   }
@@ -731,6 +766,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
       Card card,
       Account account,
       String authorizationId,
+      String scope,
       String networkId,
       String kind,
       long amount,
@@ -761,13 +797,14 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     jdbc.sql(
             """
             INSERT INTO transactions (id, tenant_id, mode, card_id, cardholder_id, account_id,
-                authorization_id, network_transaction_id, kind, amount, currency, card_amount,
-                card_currency, merchant_id, merchant_name, mcc, merchant_country, posting_id,
-                review_required, review_reason, created_at)
-            VALUES (:id, :tenant, :mode, :card, :cardholder, :account, :auth, :ntid, :kind,
-                :amount, :currency, :cardAmount, :cardCurrency, :mid, :mname, :mcc, :mcountry,
-                :posting, :review, :reason, :at)
+                authorization_id, network_transaction_id, ntid_scope, kind, amount, currency,
+                card_amount, card_currency, merchant_id, merchant_name, mcc, merchant_country,
+                posting_id, review_required, review_reason, created_at)
+            VALUES (:id, :tenant, :mode, :card, :cardholder, :account, :auth, :ntid, :scope,
+                :kind, :amount, :currency, :cardAmount, :cardCurrency, :mid, :mname, :mcc,
+                :mcountry, :posting, :review, :reason, :at)
             """)
+        .param("scope", scope)
         .param("id", t.id())
         .param("tenant", owner.tenantId())
         .param("mode", owner.mode().wire())

@@ -48,6 +48,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 class EngineNetworkMessages implements NetworkMessages {
 
+  /** The card network's namespace of message ids: every message here is the network's. */
+  private static final String NETWORK = JdbcAuthorizations.idScope(null);
+
   /** How often an advice retries its hold when a concurrent payment took the available balance. */
   private static final int ADVICE_HOLD_ATTEMPTS_MAX = 3;
 
@@ -126,7 +129,7 @@ class EngineNetworkMessages implements NetworkMessages {
   public Authorization recordAdvice(Presentment p) {
     validate(p);
     Optional<Authorization> earlier =
-        authorizations.byNetworkTransactionId(p.networkTransactionId());
+        authorizations.byNetworkTransactionId(NETWORK, p.networkTransactionId());
     if (earlier.isPresent()) {
       return earlier.get();
     }
@@ -200,7 +203,7 @@ class EngineNetworkMessages implements NetworkMessages {
       return recorded;
     } catch (org.springframework.dao.DuplicateKeyException repeated) {
       // The same advice arrived twice at once: the first one recorded stands.
-      return authorizations.byNetworkTransactionId(p.networkTransactionId()).orElseThrow();
+      return authorizations.byNetworkTransactionId(NETWORK, p.networkTransactionId()).orElseThrow();
     }
   }
 
@@ -344,7 +347,7 @@ class EngineNetworkMessages implements NetworkMessages {
             0,
             clock.instant());
     // Stored as the engine stores every decline; a repeat of the message stores nothing more.
-    engine.store(realm, declined, null);
+    engine.store(realm, NETWORK, declined, null);
     return new CardCheck(reason, null, 0, 0);
   }
 
@@ -374,6 +377,13 @@ class EngineNetworkMessages implements NetworkMessages {
     Cards.CardWithRealm card =
         cards.findByPan(pan).orElseThrow(() -> Problem.notFound("card", "****"));
     return lifecycle.refund(
-        card.realm(), card.card(), networkTransactionId, amount, currency, merchant, original);
+        null,
+        card.realm(),
+        card.card(),
+        networkTransactionId,
+        amount,
+        currency,
+        merchant,
+        original);
   }
 }

@@ -37,17 +37,31 @@ class JdbcAuthorizations {
   }
 
   /**
+   * The namespace of a network transaction id: the card network's ({@code chosenBy} null), or the
+   * test realm of the tenant that picked it for a simulation. Ids are unique within a namespace
+   * only, so a tenant's simulation can never take, see or answer for the network's messages.
+   */
+  static String idScope(Realm chosenBy) {
+    return chosenBy == null ? "" : chosenBy.tenantId() + "/" + chosenBy.mode().wire();
+  }
+
+  /**
    * An authorization to store; an approval carries when its hold expires and whether its card is
    * single-use (null and false for a decline). {@code sentByKeyId} is the API key that sent the
    * message (the network's key, or a test key for a simulation), null for one that came over ISO
-   * 8583.
+   * 8583. {@code idScope} is its network transaction id's namespace ({@link #idScope}).
    */
   record Row(
-      Realm realm, Authorization a, Instant holdExpiresAt, boolean singleUse, String sentByKeyId) {}
+      Realm realm,
+      Authorization a,
+      Instant holdExpiresAt,
+      boolean singleUse,
+      String sentByKeyId,
+      String idScope) {}
 
-  /** Stores one authorization. */
+  /** Stores one authorization the card network sent. */
   void insert(Realm realm, Authorization a, Instant holdExpiresAt, boolean singleUse) {
-    insertAll(List.of(new Row(realm, a, holdExpiresAt, singleUse, null)));
+    insertAll(List.of(new Row(realm, a, holdExpiresAt, singleUse, null, idScope(null))));
   }
 
   /**
@@ -92,7 +106,8 @@ class JdbcAuthorizations {
         a.holdId(),
         a.createdAt().toString(),
         row.holdExpiresAt() == null ? null : row.holdExpiresAt().toString(),
-        row.sentByKeyId()
+        row.sentByKeyId(),
+        row.idScope()
       };
       for (int c = 0; c < TEXT_COLUMNS; c++) {
         text[c][i] = t[c];
@@ -117,13 +132,13 @@ class JdbcAuthorizations {
                 approved, status, decline_reason, response_code, explanation, decision_source,
                 webhook_latency_ms, webhook_reason, webhook_metadata, hold_id,
                 decision_latency_ms, held_amount, created_at, updated_at, hold_expires_at,
-                single_use, sent_by_key_id)
+                single_use, sent_by_key_id, ntid_scope)
             SELECT id, tenant, mode, card, cardholder, account, ntid, amount, currency,
                 card_amount, card_currency, CAST(fx_rate AS numeric), merchant_id, merchant_name,
                 mcc, city, country, channel, approved, status, reason, code, explanation, source,
                 webhook_latency, webhook_reason, CAST(webhook_metadata AS jsonb), hold, latency,
                 held, CAST(at AS timestamptz), CAST(at AS timestamptz),
-                CAST(hold_expires AS timestamptz), single_use, sent_by
+                CAST(hold_expires AS timestamptz), single_use, sent_by, scope
             FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
@@ -133,20 +148,22 @@ class JdbcAuthorizations {
                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS text[]),
                         CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]),
                         CAST(? AS integer[]), CAST(? AS integer[]),
                         CAST(? AS boolean[]), CAST(? AS boolean[]))
                  AS r(id, tenant, mode, card, cardholder, account, ntid, currency,
                       card_currency, fx_rate, merchant_id, merchant_name, mcc, city, country,
                       channel, status, reason, code, explanation, source, webhook_reason,
-                      webhook_metadata, hold, at, hold_expires, sent_by, amount, card_amount, held,
+                      webhook_metadata, hold, at, hold_expires, sent_by, scope, amount, card_amount,
+                      held,
                       webhook_latency, latency, approved, single_use)
             """)
         .params(params)
         .update();
   }
 
-  private static final int TEXT_COLUMNS = 27;
+  private static final int TEXT_COLUMNS = 28;
 
   /** Moves the authorization's amounts and status after an adjustment or clearing. */
   void adjust(String id, long heldDelta, long clearedDelta, long reversedDelta, String status) {
@@ -167,18 +184,27 @@ class JdbcAuthorizations {
         .update();
   }
 
-  /** Locks and reads an authorization by its own id or its network transaction id. */
+  /**
+   * Locks and reads an authorization by its own id or its network transaction id: for a realm (a
+   * simulation), one of the realm's, by an id it picked first; for the card network (null), one the
+   * network sent. The network never reaches an authorization a tenant simulated.
+   */
   Optional<Authorization> lock(Realm realm, String idOrNetworkId) {
     return jdbc.sql(
             """
             SELECT * FROM authorizations
             WHERE (id = :key OR network_transaction_id = :key)
-              AND (CAST(:tenant AS text) IS NULL OR (tenant_id = :tenant AND mode = :mode))
+              AND (CAST(:tenant AS text) IS NULL
+                   OR (tenant_id = :tenant AND mode = :mode AND ntid_scope IN (:scope, '')))
+              AND (CAST(:tenant AS text) IS NOT NULL OR ntid_scope = '')
+            ORDER BY id = :key DESC, ntid_scope DESC
+            LIMIT 1
             FOR UPDATE
             """)
         .param("key", idOrNetworkId)
         .param("tenant", realm == null ? null : realm.tenantId())
         .param("mode", realm == null ? null : realm.mode().wire())
+        .param("scope", idScope(realm))
         .query(JdbcAuthorizations::map)
         .optional();
   }
@@ -217,13 +243,15 @@ class JdbcAuthorizations {
    */
   record Prior(Optional<Authorization> earlier, int recentDeclines) {}
 
-  Prior prior(String networkTransactionId, String cardId, Instant since) {
-    return roundTrip.one(priorRead(networkTransactionId, cardId, since));
+  Prior prior(String idScope, String networkTransactionId, String cardId, Instant since) {
+    return roundTrip.one(priorRead(idScope, networkTransactionId, cardId, since));
   }
 
   /** {@link #prior} as a read to run together with the decision's other reads. */
-  RoundTrip.Statement<Prior> priorRead(String networkTransactionId, String cardId, Instant since) {
+  RoundTrip.Statement<Prior> priorRead(
+      String idScope, String networkTransactionId, String cardId, Instant since) {
     Map<String, Object> params = new HashMap<>();
+    params.put("scope", idScope);
     params.put("ntid", networkTransactionId);
     params.put("card", cardId);
     params.put("since", Timestamps.sql(since));
@@ -234,7 +262,8 @@ class JdbcAuthorizations {
                 WHERE card_id = :card AND NOT approved AND created_at > :since
                   AND decline_reason IN ('invalid_cvv', 'expiry_mismatch')) AS mismatches
         FROM (SELECT 1) AS one
-        LEFT JOIN authorizations earlier ON earlier.network_transaction_id = :ntid
+        LEFT JOIN authorizations earlier
+          ON earlier.network_transaction_id = :ntid AND earlier.ntid_scope = :scope
         """,
         params,
         rows -> {
@@ -247,9 +276,14 @@ class JdbcAuthorizations {
         });
   }
 
-  Optional<Authorization> byNetworkTransactionId(String networkTransactionId) {
-    return jdbc.sql("SELECT * FROM authorizations WHERE network_transaction_id = :ntid")
+  Optional<Authorization> byNetworkTransactionId(String idScope, String networkTransactionId) {
+    return jdbc.sql(
+            """
+            SELECT * FROM authorizations
+            WHERE network_transaction_id = :ntid AND ntid_scope = :scope
+            """)
         .param("ntid", networkTransactionId)
+        .param("scope", idScope)
         .query(JdbcAuthorizations::map)
         .optional();
   }

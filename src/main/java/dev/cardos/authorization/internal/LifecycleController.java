@@ -127,6 +127,7 @@ class LifecycleController {
     }
     return lifecycle.refund(
         realm,
+        realm,
         card,
         ntid(body.networkTransactionId()),
         Amounts.requirePositive(body.amount(), "amount"),
@@ -147,6 +148,7 @@ class LifecycleController {
     }
     Card card = card(realm, body.cardId());
     return lifecycle.forcePost(
+        realm,
         realm,
         card,
         ntid(body.networkTransactionId()),

@@ -164,6 +164,7 @@ class NetworkController {
     Cards.CardWithRealm card =
         cards.findByPan(new Pan(body.pan())).orElseThrow(() -> Problem.notFound("card", "****"));
     return lifecycle.forcePost(
+        null,
         card.realm(),
         card.card(),
         body.networkTransactionId(),
@@ -194,6 +195,7 @@ class NetworkController {
     Cards.CardWithRealm card =
         cards.findByPan(new Pan(body.pan())).orElseThrow(() -> Problem.notFound("card", "****"));
     return lifecycle.refund(
+        null,
         card.realm(),
         card.card(),
         body.networkTransactionId(),
