@@ -141,12 +141,19 @@ class NetworkMessagesIT {
 
   /** A test-mode simulation of an authorization of {@code card}, with an id the tenant picked. */
   private Response simulateAuthorization(FundedCard card, long amount, String ntid) {
-    return simulateAuthorization(card, amount, ntid);
+    return api.post(
+        "/v1/simulate/authorizations",
+        card.key(),
+        Payments.authorizationJson(
+            card.id(), amount, ", \"network_transaction_id\": \"%s\"".formatted(ntid)));
   }
 
   /** A test-mode simulation of a clearing of {@code authorizationId}, with a picked id. */
   private Response simulateClearing(FundedCard card, String authorizationId, String ntid) {
-    return simulateClearing(card, authorizationId, ntid);
+    return api.post(
+        "/v1/simulate/authorizations/" + authorizationId + "/clear",
+        card.key(),
+        "{\"network_transaction_id\": \"%s\"}".formatted(ntid));
   }
 
   /** The authorization the card network sent with this id. */
