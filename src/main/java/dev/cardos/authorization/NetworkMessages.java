@@ -77,6 +77,14 @@ public interface NetworkMessages {
   /** A full ({@code amount} null) or partial reversal, in the merchant's currency. */
   Adjustment reverse(String networkTransactionId, String originalNetworkTransactionId, Long amount);
 
+  /**
+   * A partial reversal that says what the merchant now takes in all ({@code remaining}, in the
+   * merchant's currency, ISO 8583's DE95): what is held beyond it is released, however many partial
+   * reversals came before.
+   */
+  Adjustment reverseTo(
+      String networkTransactionId, String originalNetworkTransactionId, long remaining);
+
   /** A clearing of an approved authorization; {@code amount} null clears what is held. */
   Transaction clear(
       String networkTransactionId,

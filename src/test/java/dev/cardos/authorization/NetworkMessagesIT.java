@@ -426,6 +426,25 @@ class NetworkMessagesIT {
   }
 
   @Test
+  void aClearingInAnotherCurrencyThanItsAuthorizationIsRefusedAndChangesNothing() {
+    FundedCard card = payments.card(10_000);
+    String original = approveByNetwork(card, plastic(card), 2_500);
+    String clearingId = ntid();
+
+    // 2,500 in yen is not 25.00 dollars: read as the authorization's dollars it would charge 25.00.
+    Response r =
+        network("clearings", clearingJson(clearingId, original, 2_500, true).replace("USD", "JPY"));
+
+    assertThat(r.status()).as(r.toString()).isEqualTo(400);
+    assertThat(r.body().get("errors").get(0).get("field").asString()).isEqualTo("currency");
+    payments.assertBalances(card, 10_000, 2_500, 7_500);
+    assertThat(payments.transactionCount(card.id())).isZero();
+    // The same id in the right currency clears: the refused one left nothing behind.
+    ok("clearings", clearingJson(clearingId, original, 2_500, true));
+    payments.assertBalances(card, 7_500, 0, 7_500);
+  }
+
+  @Test
   void aClearingWithoutAnOriginalIsAForcePostOnTheCardNamedByPan() {
     FundedCard card = payments.card(1_000);
     Plastic p = plastic(card);

@@ -350,6 +350,11 @@ class Iso8583IT {
     assertThat(Layout.text(partialAnswer, Layout.ORIGINAL_DATA))
         .isEqualTo(Layout.text(partial, Layout.ORIGINAL_DATA));
     payments.assertBalances(card, 10_000, 600, 9_400);
+    // DE95 says what the merchant takes in all: a second partial reversal to 450 releases 150 of
+    // the 600 left, not 550 (the original 1,000 less 450) again.
+    IsoMessage second = requests.reversal(0x400, client.nextStan(), clock, original, p, 450L);
+    assertThat(code(exchange(second))).isEqualTo("00");
+    payments.assertBalances(card, 10_000, 450, 9_550);
     IsoMessage full = requests.reversal(0x420, client.nextStan(), clock, original, p, null);
     assertThat(code(exchange(full))).isEqualTo("00");
     payments.assertBalances(card, 10_000, 0, 10_000);

@@ -169,8 +169,8 @@ class MessageRouterTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"600, 400", "0, ", "''  , "})
-  void aReversalReversesTheOriginalLessWhatTheMerchantKeeps(String remaining, Long reversed) {
+  @CsvSource({"600, 600", "0, ", "''  , "})
+  void aReversalKeepsWhatTheMerchantNowTakesOrReleasesAll(String remaining, Long kept) {
     IsoMessage original = purchase(0x100, "00", 1_000);
     IsoMessage reversal =
         requests.reversal(
@@ -183,7 +183,15 @@ class MessageRouterTest {
     IsoMessage response = answer(reversal);
     assertThat(response.getType()).isEqualTo(0x410);
     assertThat(Layout.text(response, Layout.RESPONSE_CODE)).isEqualTo("00");
-    assertThat(network.reversed).containsExactly(reversed);
+    // DE95 is what the merchant takes in all (the engine releases what is held beyond it, so a
+    // second partial reversal counts from the first's result); none or zero reverses it all.
+    if (kept == null) {
+      assertThat(network.calls).containsExactly("reverse");
+      assertThat(network.reversed).containsExactly((Long) null);
+    } else {
+      assertThat(network.calls).containsExactly("reverseTo");
+      assertThat(network.kept).containsExactly(kept);
+    }
     assertThat(network.reversedOriginals).containsExactly("iso:12345678901:1122101530:000042");
   }
 
@@ -228,6 +236,7 @@ class MessageRouterTest {
     final List<Presentment> presented = new ArrayList<>();
     final List<String> clearedIds = new ArrayList<>();
     final List<Long> reversed = new ArrayList<>();
+    final List<Long> kept = new ArrayList<>();
     final List<String> reversedOriginals = new ArrayList<>();
     boolean approve = true;
     DeclineReason checkDecline;
@@ -265,8 +274,18 @@ class MessageRouterTest {
 
     @Override
     public Adjustment reverse(String id, String original, Long amount) {
-      call("reverse");
       reversed.add(amount);
+      return reversal("reverse", id, original);
+    }
+
+    @Override
+    public Adjustment reverseTo(String id, String original, long remaining) {
+      kept.add(remaining);
+      return reversal("reverseTo", id, original);
+    }
+
+    private Adjustment reversal(String method, String id, String original) {
+      call(method);
       reversedOriginals.add(original);
       return new Adjustment(
           "adj_0000XYZ789", "auth_1", id, "reversal", true, "00", 0, 0, "Reversed", AT);

@@ -180,7 +180,39 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
         reason.meaning());
   }
 
+  /** Releases {@code amount} (merchant currency) of what is held, or all of it when null. */
   Adjustment reverse(Realm realm, String authorizationKey, String networkId, Long amount) {
+    return reverse(
+        realm,
+        authorizationKey,
+        networkId,
+        amount == null ? null : auth -> amount,
+        auth ->
+            amount == null
+                ? auth.heldAmount()
+                : Math.min(auth.heldAmount(), toCardAmount(auth, amount)));
+  }
+
+  /**
+   * Releases what is held beyond {@code remaining} (merchant currency), what the merchant now takes
+   * in all (ISO 8583's DE95): a second partial reversal releases from what the first left, not from
+   * the original amount again. Only the card network sends these.
+   */
+  Adjustment reverseTo(String authorizationKey, String networkId, long remaining) {
+    return reverse(
+        null,
+        authorizationKey,
+        networkId,
+        auth -> Math.max(0, auth.amount() - remaining),
+        auth -> Math.max(0, auth.heldAmount() - toCardAmount(auth, remaining)));
+  }
+
+  private Adjustment reverse(
+      Realm realm,
+      String authorizationKey,
+      String networkId,
+      java.util.function.ToLongFunction<Authorization> merchantAmountOf,
+      java.util.function.ToLongFunction<Authorization> cardAmountOf) {
     String idScope = JdbcAuthorizations.idScope(realm);
     claimNetworkId(idScope, networkId);
     Optional<Adjustment> earlier = adjustment(idScope, networkId);
@@ -190,7 +222,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     Authorization auth = lockPending(realm, authorizationKey);
     Realm owner = realmOf(auth);
     if (!"pending".equals(auth.status())) {
-      long requested = amount == null ? 0 : amount;
+      long requested = merchantAmountOf == null ? 0 : merchantAmountOf.applyAsLong(auth);
       return storeAdjustment(
           auth,
           idScope,
@@ -202,11 +234,9 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
           0,
           "The authorization is " + auth.status() + ": nothing is held to reverse");
     }
-    long cardAmount =
-        amount == null
-            ? auth.heldAmount()
-            : Math.min(auth.heldAmount(), toCardAmount(auth, amount));
-    long merchantAmount = amount == null ? auth.amount() : amount;
+    long cardAmount = cardAmountOf.applyAsLong(auth);
+    long merchantAmount =
+        merchantAmountOf == null ? auth.amount() : merchantAmountOf.applyAsLong(auth);
     HoldResult released =
         cardAmount == 0
             ? new HoldResult.NotFound()
@@ -236,8 +266,17 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
 
   // ------------------------------------------------------------------ transactions
 
+  /**
+   * Clears an authorization: {@code amount} in {@code currency}, which must be the authorization's
+   * (the merchant's) currency; null amount and currency clear what is held now.
+   */
   Transaction clear(
-      Realm realm, String authorizationKey, String networkId, Long amount, boolean finalClearing) {
+      Realm realm,
+      String authorizationKey,
+      String networkId,
+      Long amount,
+      String currency,
+      boolean finalClearing) {
     String idScope = JdbcAuthorizations.idScope(realm);
     claimNetworkId(idScope, networkId);
     Optional<Transaction> earlier = transaction(idScope, networkId);
@@ -248,6 +287,11 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     Realm owner = realmOf(auth);
     if (!auth.approved()) {
       throw new Problem(ProblemCode.STATE_CONFLICT, "A declined authorization cannot be cleared");
+    }
+    if (currency != null && !currency.equals(auth.currency())) {
+      // The amount would be read in the authorization's currency: 67.00 USD as 6,700 JPY.
+      throw Problem.invalidField(
+          "currency", "must be the authorization's currency, " + auth.currency());
     }
     long merchantAmount = amount == null ? auth.amount() : amount;
     // No amount: clear what is held now (the authorized amount with any increments).

@@ -358,10 +358,16 @@ class EngineNetworkMessages implements NetworkMessages {
   }
 
   @Override
+  public Adjustment reverseTo(String networkTransactionId, String original, long remaining) {
+    return lifecycle.reverseTo(
+        original, networkTransactionId, Amounts.requirePositive(remaining, "remaining"));
+  }
+
+  @Override
   public Transaction clear(
       String networkTransactionId, String original, Long amount, boolean finalClearing) {
     Long checked = amount == null ? null : Amounts.requirePositive(amount, "amount");
-    return lifecycle.clear(null, original, networkTransactionId, checked, finalClearing);
+    return lifecycle.clear(null, original, networkTransactionId, checked, null, finalClearing);
   }
 
   @Override

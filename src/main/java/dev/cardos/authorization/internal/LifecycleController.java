@@ -101,7 +101,12 @@ class LifecycleController {
             : Amounts.requirePositive(body.amount(), "amount");
     boolean finalClearing = body == null || body.finalClearing() == null || body.finalClearing();
     return lifecycle.clear(
-        realm, id, ntid(body == null ? null : body.networkTransactionId()), amount, finalClearing);
+        realm,
+        id,
+        ntid(body == null ? null : body.networkTransactionId()),
+        amount,
+        null,
+        finalClearing);
   }
 
   record CardMovement(

@@ -155,6 +155,7 @@ class NetworkController {
           body.originalNetworkTransactionId(),
           body.networkTransactionId(),
           amount,
+          body.currency(),
           body.finalClearing() == null || body.finalClearing());
     }
     if (body.pan() == null) {

@@ -332,9 +332,10 @@ class WebhookDispatcher {
   }
 
   /**
-   * The client the decision webhooks use too, blocking the send's own virtual thread. For live mode
-   * the resolver refuses internal addresses, so a name that re-resolves between the check and the
-   * connection (DNS rebinding) still cannot reach one.
+   * The event sender's client, blocking the send's own virtual thread (built like the decision
+   * webhooks' by {@link OutboundHttp}). For live mode the resolver refuses internal addresses, so a
+   * name that re-resolves between the check and the connection (DNS rebinding) still cannot reach
+   * one.
    */
   private static CloseableHttpClient client(boolean live) {
     return OutboundHttp.client(

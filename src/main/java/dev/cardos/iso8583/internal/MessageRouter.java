@@ -242,20 +242,24 @@ public final class MessageRouter {
     Layout.OriginalData original =
         Layout.OriginalData.parse(required(request, Layout.ORIGINAL_DATA));
     long originalAmount = amount(request);
-    Long reversed = null;
+    long remaining = 0;
     String replacement = Layout.text(request, Layout.REPLACEMENT_AMOUNTS);
     if (replacement != null) {
       String actual = "%-42s".formatted(replacement).substring(0, 12);
       if (!actual.chars().allMatch(Character::isDigit)) {
         throw new Malformed("field 95's actual amount must be 12 digits");
       }
-      long remaining = Long.parseLong(actual);
+      remaining = Long.parseLong(actual);
       if (remaining >= originalAmount) {
         return INVALID_AMOUNT;
       }
-      reversed = remaining == 0 ? null : originalAmount - remaining;
     }
-    Adjustment adjustment = network.reverse(id, original.networkTransactionId(), reversed);
+    // DE95 is what the merchant now takes in all: release what is held beyond it (a second
+    // partial reversal releases from what the first left, not from DE4 again).
+    Adjustment adjustment =
+        remaining == 0
+            ? network.reverse(id, original.networkTransactionId(), null)
+            : network.reverseTo(id, original.networkTransactionId(), remaining);
     if (adjustment.approved()) {
       Layout.set(response, Layout.APPROVAL_CODE, approvalCode(adjustment.id()));
     }
