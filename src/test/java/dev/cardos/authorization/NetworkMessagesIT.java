@@ -517,6 +517,17 @@ class NetworkMessagesIT {
         payments.balances(card).ledger()
             + payments.balances(card.key(), card.setup().walletId()).ledger();
     assertThat(after - before).isEqualTo(1_000);
+    // The refund landed on the terminated card; the tenant can move it to the wallet.
+    long wallet = payments.balances(card.key(), card.setup().walletId()).available();
+    Response withdrawn =
+        api.post(
+            "/v1/cards/" + card.id() + "/withdraw",
+            card.key(),
+            "{\"amount\": 1000, \"currency\": \"USD\"}");
+    assertThat(withdrawn.status()).as(withdrawn.toString()).isEqualTo(201);
+    assertThat(payments.balances(card.key(), card.setup().walletId()).available())
+        .isEqualTo(wallet + 1_000);
+    assertThat(payments.balances(card).available()).isZero();
   }
 
   // ------------------------------------------------------------------ repeats

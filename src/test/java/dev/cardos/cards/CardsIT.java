@@ -468,6 +468,14 @@ class CardsIT {
         api.post(
             "/v1/cards/" + cardId + "/fund", setup.key(), "{\"amount\": 1, \"currency\": \"USD\"}"),
         "terminated");
+    // Withdrawing stays open (money can arrive after termination), here with nothing left.
+    assertProblem(
+        api.post(
+            "/v1/cards/" + cardId + "/withdraw",
+            setup.key(),
+            "{\"amount\": 1, \"currency\": \"USD\"}"),
+        409,
+        "insufficient_funds");
   }
 
   // ------------------------------------------------------------------ physical cards

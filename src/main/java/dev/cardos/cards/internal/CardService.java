@@ -464,8 +464,10 @@ class CardService implements dev.cardos.cards.CardTermination {
   Movement fund(
       Realm realm, String cardId, long amount, String currency, String walletId, boolean toCard) {
     Card card = lock(realm, cardId).card();
-    if (card.status() == CardStatus.TERMINATED) {
-      throw stateConflict(card, toCard ? "fund" : "withdraw from");
+    // Money can still reach a terminated card after its balance went back to the wallet (a
+    // merchant's refund, a released hold, a dispute's credit): withdrawing it stays possible.
+    if (card.status() == CardStatus.TERMINATED && toCard) {
+      throw stateConflict(card, "fund");
     }
     Account cardAccount = ledger.find(realm, card.accountId()).orElseThrow();
     if (cardAccount.kind() != AccountKind.CARD) {
