@@ -61,7 +61,8 @@ class Iso8583IT {
     payments = new Payments(port, jdbc);
     api = payments.api;
     server =
-        new Iso8583Server(new Iso8583Properties(0, "127.0.0.1", 4096, 2000, 8, 60, 64), network);
+        new Iso8583Server(
+            new Iso8583Properties(0, "127.0.0.1", 4096, 2000, 8, 60, 64, 30), network);
     server.start();
     client = Iso8583Client.connect("127.0.0.1", server.port(), Duration.ofSeconds(120));
     // A fresh acquirer per test: its messages' network ids are its own.
@@ -532,13 +533,52 @@ class Iso8583IT {
   @Test
   void anIdleConnectionIsClosedAfterItsTimeout() throws Exception {
     Iso8583Server strict =
-        new Iso8583Server(new Iso8583Properties(0, "127.0.0.1", 4096, 10, 8, 1, 4), network);
+        new Iso8583Server(new Iso8583Properties(0, "127.0.0.1", 4096, 10, 8, 1, 4, 1), network);
     strict.start();
     try (Iso8583Client idle =
         Iso8583Client.connect("127.0.0.1", strict.port(), Duration.ofSeconds(30))) {
       IsoMessage echo = idle.send(requests.networkManagement(idle.nextStan(), clock, "301")).get();
       assertThat(code(echo)).isEqualTo("00");
       assertThat(idle.awaitClosed(Duration.ofSeconds(60))).isTrue();
+    } finally {
+      strict.stop();
+    }
+  }
+
+  @Test
+  void aFrameTrickledAByteAtATimeDoesNotKeepTheConnectionOrItsSlot() throws Exception {
+    // One connection allowed, idle timeout 1 s: a byte every 300 ms never lets the socket's read
+    // timeout fire, but it is not a whole frame, so the connection is closed and its slot freed.
+    Iso8583Server strict =
+        new Iso8583Server(new Iso8583Properties(0, "127.0.0.1", 4096, 10, 1, 1, 4, 1), network);
+    strict.start();
+    try (java.net.Socket trickle =
+        new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), strict.port())) {
+      java.io.OutputStream out = trickle.getOutputStream();
+      out.write(new byte[] {0x00, 0x40}); // a 64-byte frame announced
+      out.flush();
+      boolean closed = false;
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!closed && System.nanoTime() < deadline) {
+        Thread.sleep(300);
+        try {
+          out.write('0');
+          out.flush();
+          trickle.setSoTimeout(1);
+          closed = trickle.getInputStream().read() == -1;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+          // Nothing to read yet: the connection is still open.
+        } catch (java.io.IOException reset) {
+          closed = true;
+        }
+      }
+      assertThat(closed).as("closed by the server").isTrue();
+      try (Iso8583Client next =
+          Iso8583Client.connect("127.0.0.1", strict.port(), Duration.ofSeconds(10))) {
+        IsoMessage echo =
+            next.send(requests.networkManagement(next.nextStan(), clock, "301")).get();
+        assertThat(code(echo)).isEqualTo("00");
+      }
     } finally {
       strict.stop();
     }

@@ -14,10 +14,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param inFlightPerConnectionMax how many messages of one connection may be unanswered at once;
  *     past it the connection is not read until one is answered
  * @param connectionsMax how many connections are served at once; more are closed on accept
- * @param idleTimeoutSeconds a connection with nothing to read for this long is closed (the network
- *     keeps it alive with 0800 echoes)
+ * @param idleTimeoutSeconds a connection that sent no whole frame for this long is closed (the
+ *     network keeps it alive with 0800 echoes; a frame trickled in a byte at a time does not)
  * @param workersMax how many messages, over all connections, are being decided at once; the rest
  *     wait their turn, so a burst cannot exhaust the database pool
+ * @param writeTimeoutSeconds a connection whose answer could not be written for this long (the
+ *     network stopped reading) is closed
  */
 @ConfigurationProperties("cardos.iso8583")
 public record Iso8583Properties(
@@ -27,7 +29,8 @@ public record Iso8583Properties(
     @DefaultValue("2000") int inFlightPerConnectionMax,
     @DefaultValue("64") int connectionsMax,
     @DefaultValue("300") int idleTimeoutSeconds,
-    @DefaultValue("64") int workersMax) {
+    @DefaultValue("64") int workersMax,
+    @DefaultValue("30") int writeTimeoutSeconds) {
 
   public Iso8583Properties {
     if (frameBytesMax < 64 || frameBytesMax > 0xFFFF) {
@@ -36,9 +39,10 @@ public record Iso8583Properties(
     if (inFlightPerConnectionMax < 1
         || connectionsMax < 1
         || idleTimeoutSeconds < 1
-        || workersMax < 1) {
+        || workersMax < 1
+        || writeTimeoutSeconds < 1) {
       throw new IllegalArgumentException(
-          "cardos.iso8583 in-flight, connection, idle and worker limits must be positive");
+          "cardos.iso8583 in-flight, connection, idle, worker and write limits must be positive");
     }
   }
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -32,7 +33,9 @@ import org.springframework.stereotype.Component;
  * answered as soon as it is decided, in any order (the network matches answers by STAN and
  * terminal). Limits: frame size (a larger frame closes the connection: the stream is lost after
  * it), unanswered messages per connection (past it reading waits), messages being decided at once
- * over all connections (the rest wait their turn), connections, idle time.
+ * over all connections (the rest wait their turn), connections, time without a whole frame (a frame
+ * trickled a byte at a time does not keep a connection), time an answer waits to be written (a peer
+ * that stops reading is closed, instead of holding its connection and its handlers).
  *
  * <p>A frame that cannot be parsed at all is dropped with a log line naming its type and length
  * only; a parsed request with wrong fields is answered with DE39 30. Neither closes the connection.
@@ -80,6 +83,7 @@ public class Iso8583Server implements SmartLifecycle {
     }
     running = true;
     Thread.ofVirtual().name("iso8583-accept").start(this::acceptLoop);
+    Thread.ofVirtual().name("iso8583-sweep").start(this::sweepLoop);
     log.info(
         "ISO 8583 interface listening on {}:{}", properties.bindAddress(), listener.getLocalPort());
   }
@@ -138,6 +142,32 @@ public class Iso8583Server implements SmartLifecycle {
     }
   }
 
+  /**
+   * Once a second, closes the connections that sent no whole frame for the idle timeout, and those
+   * whose answer has waited to be written for the write timeout. A socket's own read timeout cannot
+   * see either: a byte now and then resets it, and a blocked write has none.
+   */
+  private void sweepLoop() {
+    long idle = TimeUnit.SECONDS.toNanos(properties.idleTimeoutSeconds());
+    long write = TimeUnit.SECONDS.toNanos(properties.writeTimeoutSeconds());
+    while (running) {
+      try {
+        Thread.sleep(1_000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (Connection c : connections) {
+        long writingSince = c.writingSince;
+        if (now - c.lastFrame > idle) {
+          c.close("no whole frame for " + properties.idleTimeoutSeconds() + " s");
+        } else if (writingSince != 0 && now - writingSince > write) {
+          c.close("an answer waited " + properties.writeTimeoutSeconds() + " s to be written");
+        }
+      }
+    }
+  }
+
   private static void closeQuietly(Socket socket) {
     try {
       socket.close();
@@ -153,6 +183,14 @@ public class Iso8583Server implements SmartLifecycle {
     private final Semaphore inFlight = new Semaphore(properties.inFlightPerConnectionMax());
     private final ReentrantLock writing = new ReentrantLock();
     private OutputStream out;
+
+    /** When the last whole frame arrived (or the connection opened), for the sweeper. */
+    private volatile long lastFrame = System.nanoTime();
+
+    /** When the answer being written began to wait for the socket, 0 when none is. */
+    private volatile long writingSince;
+
+    private volatile boolean closing;
 
     Connection(long id, Socket socket) {
       this.id = id;
@@ -173,6 +211,7 @@ public class Iso8583Server implements SmartLifecycle {
           if (frame == null) {
             break;
           }
+          lastFrame = System.nanoTime();
           if (frame.length == 0) {
             continue;
           }
@@ -239,6 +278,7 @@ public class Iso8583Server implements SmartLifecycle {
       byte[] bytes = Layout.encode(response.get());
       writing.lock();
       try {
+        writingSince = System.nanoTime();
         Frames.write(out, bytes);
         out.flush();
       } catch (IOException e) {
@@ -249,11 +289,16 @@ public class Iso8583Server implements SmartLifecycle {
             Layout.text(request, Layout.STAN),
             e.getClass().getSimpleName());
       } finally {
+        writingSince = 0;
         writing.unlock();
       }
     }
 
     void close(String why) {
+      if (closing) {
+        return;
+      }
+      closing = true;
       log.info("iso8583 connection {} closing: {}", id, why);
       closeQuietly(socket);
     }
