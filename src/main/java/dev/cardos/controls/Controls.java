@@ -47,6 +47,12 @@ public interface Controls {
    */
   Optional<Exceeded> consume(String subjectId, List<Charge> charges);
 
+  /**
+   * {@link #consume} for more of a transaction already counted (an incremental authorization): the
+   * amounts are added, the windows' transaction counts are not.
+   */
+  Optional<Exceeded> consumeAmount(String subjectId, List<Charge> charges);
+
   /** One subject's charges, for {@link #consumeAll}. */
   record Consumption(String subjectId, List<Charge> charges) {}
 

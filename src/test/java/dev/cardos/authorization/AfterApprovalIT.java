@@ -95,6 +95,37 @@ class AfterApprovalIT {
   }
 
   @Test
+  void anIncrementIsMoreOfTheSameTransactionNotAnotherForTheCountLimit() {
+    // A hotel stay on a card allowed one transaction a day: the stay's increment is the same
+    // transaction, so it is not refused for the count (65), and the day still counts one.
+    FundedCard card = payments.card(10_000);
+    expect(
+        api.send("PUT", "/v1/cards/" + card.id() + "/controls", card.key(), "{\"daily_count\": 1}"),
+        200);
+    String auth = payments.approve(card, 2_500).get("id").asString();
+
+    JsonNode inc = expect(increment(card, auth, 1_000), 201).body();
+
+    assertThat(inc.get("approved").asBoolean()).as(inc.toString()).isTrue();
+    payments.assertBalances(card, 10_000, 3_500, 6_500);
+    JsonNode spend = expect(api.get("/v1/cards/" + card.id() + "/spend", card.key()), 200).body();
+    for (JsonNode w : spend.get("windows")) {
+      if (w.get("level").asString().equals("card") && w.get("window").asString().equals("day")) {
+        assertThat(w.get("count_used").asLong()).isEqualTo(1);
+        assertThat(w.get("amount_used").asLong()).isEqualTo(3_500);
+      }
+    }
+    // A second transaction is still the one too many.
+    Response second =
+        api.post(
+            "/v1/simulate/authorizations",
+            card.key(),
+            Payments.authorizationJson(card.id(), 100, ""));
+    assertThat(expect(second, 201).body().get("decline_reason").asString())
+        .isEqualTo("velocity_count_exceeded");
+  }
+
+  @Test
   void incrementTheBalanceDoesNotCoverIsDeclined51AndChangesNothing() {
     FundedCard card = payments.card(3_000);
     String auth = payments.approve(card, 2_500).get("id").asString();

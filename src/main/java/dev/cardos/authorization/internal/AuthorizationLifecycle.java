@@ -131,8 +131,9 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     Program program = programs.find(owner.tenantId(), card.programId()).orElseThrow();
     for (AuthorizationEngine.Scope scope :
         engine.scopesFor(owner, card, program, auth.createdAt())) {
+      // More of a transaction already counted: its amount, not another transaction.
       Optional<Controls.Exceeded> over =
-          controls.consume(scope.subjectId(), scope.charges(cardAmount));
+          controls.consumeAmount(scope.subjectId(), scope.charges(cardAmount));
       if (over.isPresent()) {
         throw new Declined(engine.reasonFor(scope, over.get()));
       }

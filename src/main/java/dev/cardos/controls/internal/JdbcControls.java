@@ -142,7 +142,17 @@ class JdbcControls implements Controls {
   }
 
   @Override
+  public Optional<Exceeded> consumeAmount(String subjectId, List<Charge> charges) {
+    return consume(List.of(new Consumption(subjectId, charges)), 0).map(Refusal::exceeded);
+  }
+
+  @Override
   public Optional<Refusal> consumeAll(List<Consumption> consumptions) {
+    return consume(consumptions, 1);
+  }
+
+  /** Adds each charge's amount, and {@code transactions} to each window's count. */
+  private Optional<Refusal> consume(List<Consumption> consumptions, int transactions) {
     List<String> subjects = new java.util.ArrayList<>();
     List<Charge> charges = new java.util.ArrayList<>();
     for (Consumption c : consumptions) {
@@ -164,16 +174,17 @@ class JdbcControls implements Controls {
     jdbc.sql(
             """
             INSERT INTO spend_usage (subject_id, window_key, amount, count)
-            SELECT w.subject, w.key, w.amount, 1
+            SELECT w.subject, w.key, w.amount, CAST(? AS integer)
             FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]))
                  WITH ORDINALITY AS w(subject, key, amount, n)
             ORDER BY w.n
             ON CONFLICT (subject_id, window_key) DO UPDATE
             SET amount = spend_usage.amount + EXCLUDED.amount,
-                count = spend_usage.count + 1
+                count = spend_usage.count + EXCLUDED.count
             RETURNING subject_id, window_key, amount, count
             """)
         .params(
+            transactions,
             subjects.toArray(String[]::new),
             charges.stream().map(Charge::windowKey).toArray(String[]::new),
             charges.stream().map(Charge::amount).toArray(Long[]::new))
@@ -195,7 +206,8 @@ class JdbcControls implements Controls {
                 new Exceeded(
                     charge,
                     new Used(
-                        Math.subtractExact(total.amount(), charge.amount()), total.count() - 1))));
+                        Math.subtractExact(total.amount(), charge.amount()),
+                        total.count() - transactions))));
       }
     }
     return Optional.empty();
