@@ -69,6 +69,25 @@ class IdempotencyIT {
   }
 
   @Test
+  void anotherApiKeyOfTheTenantIsNotHandedTheFirstKeysAnswer() {
+    // The replay is answered before the endpoint's scope check: a read-only key of the same
+    // tenant repeating a write's Idempotency-Key and body must not get its answer.
+    TestApi api = new TestApi(port);
+    Tenant tenant = newTenant(api, "test");
+    String readOnly = api.createKey(tenant.id(), "test", "cards:read").text("secret");
+    String key = UUID.randomUUID().toString();
+    expect(createCardholder(api, tenant.secret, "user-1", key), 201);
+
+    Response other = createCardholder(api, readOnly, "user-1", key);
+
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.code()).isEqualTo("idempotency_key_reused");
+    assertThat(other.header("Idempotent-Replayed")).isNull();
+    assertThat(other.raw()).doesNotContain("user-1");
+    assertThat(cardholderCount(tenant.id)).isEqualTo(1);
+  }
+
+  @Test
   void sameKeyOnAnotherPathIsRefused() {
     TestApi api = new TestApi(port);
     String key = UUID.randomUUID().toString();

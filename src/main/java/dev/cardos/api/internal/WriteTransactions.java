@@ -124,7 +124,7 @@ class WriteTransactions extends OncePerRequestFilter {
     try {
       if (idempotencyKey != null && "POST".equals(request.getMethod())) {
         String scope = idempotencyScope(caller);
-        byte[] hash = requestHash(cached);
+        byte[] hash = requestHash(cached, caller);
         Optional<IdempotencyRecords.StoredResponse> earlier =
             idempotency.claim(scope, idempotencyKey, hash);
         if (earlier.isPresent()) {
@@ -134,7 +134,8 @@ class WriteTransactions extends OncePerRequestFilter {
             refuse(
                 new Problem(
                     ProblemCode.IDEMPOTENCY_KEY_REUSED,
-                    "This Idempotency-Key was first used with a different method, path or body"),
+                    "This Idempotency-Key was first used with a different method, path, body or"
+                        + " API key"),
                 cached,
                 response,
                 caller);
@@ -277,11 +278,21 @@ class WriteTransactions extends OncePerRequestFilter {
         && key.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
   }
 
-  private static byte[] requestHash(CachedBodyRequest request) {
+  /**
+   * What makes a request the same request: its method, path, body and the API key that sent it. A
+   * replay is answered before the endpoint's scope check, so another key of the same tenant, one
+   * without the scope, must not be handed the first key's answer.
+   */
+  private static byte[] requestHash(CachedBodyRequest request, Caller caller) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update(
-          (request.getMethod() + " " + request.getRequestURI() + "\n")
+          (request.getMethod()
+                  + " "
+                  + request.getRequestURI()
+                  + "\n"
+                  + (caller == null ? "" : caller.keyId())
+                  + "\n")
               .getBytes(StandardCharsets.UTF_8));
       digest.update(request.body());
       return digest.digest();
