@@ -19,6 +19,15 @@ UPDATE authorizations a SET ntid_scope = a.tenant_id || '/' || a.mode
   FROM api_keys k
  WHERE k.id = a.sent_by_key_id AND k.tenant_id IS NOT NULL AND a.tenant_id IS NOT NULL;
 
+-- Adjustments and transactions of a simulated authorization were simulated too (a force post or
+-- refund without one cannot be told apart and stays in the network's namespace: test mode only).
+UPDATE authorization_adjustments d SET ntid_scope = a.ntid_scope
+  FROM authorizations a
+ WHERE a.id = d.authorization_id AND a.ntid_scope <> '';
+UPDATE transactions t SET ntid_scope = a.ntid_scope
+  FROM authorizations a
+ WHERE a.id = t.authorization_id AND a.ntid_scope <> '';
+
 ALTER TABLE authorizations DROP CONSTRAINT authorizations_network_transaction_id_key;
 ALTER TABLE authorizations ADD CONSTRAINT authorizations_network_transaction_id_key
     UNIQUE (network_transaction_id, ntid_scope);

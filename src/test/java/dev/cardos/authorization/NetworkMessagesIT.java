@@ -743,6 +743,33 @@ class NetworkMessagesIT {
   }
 
   @Test
+  void aNetworkReversalAndIncrementWhoseIdsATestTenantTookFirstStillApply() {
+    FundedCard victim = payments.card(10_000);
+    FundedCard squatter = payments.card(10_000);
+    String original = approveByNetwork(victim, plastic(victim), 2_500);
+    String reversal = ntid();
+    String increment = ntid();
+    String mine = payments.approve(squatter, 1_000).get("id").asString();
+    for (String[] taken :
+        List.of(new String[] {"increment", increment}, new String[] {"reverse", reversal})) {
+      Response simulated =
+          api.post(
+              "/v1/simulate/authorizations/" + mine + "/" + taken[0],
+              squatter.key(),
+              "{\"amount\": 100, \"network_transaction_id\": \"%s\"}".formatted(taken[1]));
+      assertThat(simulated.status()).as(simulated.toString()).isEqualTo(201);
+    }
+
+    JsonNode raised = ok("increments", followUp(increment, original, 500L));
+    JsonNode released = ok("reversals", followUp(reversal, original, 1_000L));
+
+    assertThat(raised.get("approved").asBoolean()).as(raised.toString()).isTrue();
+    assertThat(released.get("approved").asBoolean()).as(released.toString()).isTrue();
+    payments.assertBalances(victim, 10_000, 2_000, 8_000);
+    payments.assertBalances(squatter, 10_000, 1_000, 9_000);
+  }
+
+  @Test
   void aNetworkIdUsedAgainForAnotherCardOrAmountIsRefusedNotAnsweredWithTheFirst() {
     FundedCard first = payments.card(10_000);
     FundedCard second = payments.card(10_000);

@@ -138,7 +138,8 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
         throw new Declined(engine.reasonFor(scope, over.get()));
       }
     }
-    HoldResult hold = ledger.increaseHold(owner, auth.holdId(), networkId, cardAmount);
+    HoldResult hold =
+        ledger.increaseHold(owner, auth.holdId(), holdOperationId(idScope, networkId), cardAmount);
     if (!(hold instanceof HoldResult.Done)) {
       throw new Declined(DeclineReason.INSUFFICIENT_FUNDS);
     }
@@ -241,7 +242,8 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     HoldResult released =
         cardAmount == 0
             ? new HoldResult.NotFound()
-            : ledger.releaseHold(owner, auth.holdId(), networkId, cardAmount);
+            : ledger.releaseHold(
+                owner, auth.holdId(), holdOperationId(idScope, networkId), cardAmount);
     long actuallyReleased = cardAmount;
     if (released instanceof HoldResult.NotActive) {
       actuallyReleased = 0;
@@ -646,6 +648,15 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
    * earlier answer would otherwise miss it and collide on the unique network transaction id. The
    * lock is held until this transaction ends, so a copy that waited sees the first one's answer.
    */
+  /**
+   * The ledger's id for a hold operation a message asks for: unique over all holds, so a message id
+   * a tenant picked in a simulation must not take the one the network will send (the network's
+   * operation would collide with it and fail).
+   */
+  private static String holdOperationId(String idScope, String networkId) {
+    return idScope.isEmpty() ? networkId : idScope + " " + networkId;
+  }
+
   private void claimNetworkId(String scope, String networkId) {
     jdbc.sql(
             """
