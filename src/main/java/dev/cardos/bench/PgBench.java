@@ -93,18 +93,18 @@ final class PgBench {
 
   /**
    * Records one line of pgbench's per-transaction log under {@code --rate}: {@code client_id
-   * transaction_no time script_no time_epoch time_us schedule_lag}, times in microseconds. The
-   * latency from when the transaction was due is its time plus its lag behind the schedule. A
+   * transaction_no time script_no time_epoch time_us schedule_lag}, times in microseconds. Under
+   * {@code --rate} pgbench measures {@code time} from when the transaction was scheduled, so it
+   * already holds the lag behind the schedule (which is logged beside it, not to be added again). A
    * skipped transaction (only with {@code --latency-limit}, which the bench does not use) or a line
-   * without a lag is not a latency and is refused.
+   * without a lag (not a {@code --rate} log) is refused.
    */
   static void recordLatency(String line, Histogram into) {
     String[] f = line.trim().split("\\s+");
     if (f.length < 7) {
       throw new IllegalArgumentException("Not a pgbench --rate log line: " + line);
     }
-    long micros = Long.parseLong(f[2]) + Long.parseLong(f[6]);
-    into.recordValue(Math.max(1, micros));
+    into.recordValue(Math.max(1, Long.parseLong(f[2])));
   }
 
   private static double tps(List<String> command, String database, StringBuilder log)

@@ -100,6 +100,22 @@ class Iso8583IT {
     return response;
   }
 
+  /** The network's clearing (over JSON: clearing is a file, not an ISO 8583 message here). */
+  private TestApi.Response clear(IsoMessage original, long amount, boolean finalClearing) {
+    return api.post(
+        "/v1/network/clearings",
+        payments.networkKey(),
+        """
+        {"network_transaction_id": "%s", "original_network_transaction_id": "%s",
+         "amount": %d, "currency": "USD", "final_clearing": %s}
+        """
+            .formatted(
+                "clr-" + UUID.randomUUID(),
+                NetworkRequests.networkTransactionId(original),
+                amount,
+                finalClearing));
+  }
+
   private static String code(IsoMessage response) {
     return Layout.text(response, Layout.RESPONSE_CODE);
   }
@@ -277,20 +293,7 @@ class Iso8583IT {
     assertThat(authorizationColumn("CAST(held_amount AS text)", advice)).isEqualTo("1000");
     payments.assertBalances(card, 1_000, 1_000, 0);
     // The clearing takes what was held and books the rest to suspense for review.
-    JsonNode txn =
-        expect(
-                api.post(
-                    "/v1/network/clearings",
-                    payments.networkKey(),
-                    """
-                    {"network_transaction_id": "%s", "original_network_transaction_id": "%s",
-                     "amount": 1500, "currency": "USD", "final_clearing": true}
-                    """
-                        .formatted(
-                            "clr-" + UUID.randomUUID(),
-                            NetworkRequests.networkTransactionId(advice))),
-                200)
-            .body();
+    JsonNode txn = expect(clear(advice, 1_500, true), 200).body();
     assertThat(txn.get("review_required").asBoolean()).isTrue();
     payments.assertBalances(card, 0, 0, 0);
   }
@@ -356,12 +359,71 @@ class Iso8583IT {
     IsoMessage second = requests.reversal(0x400, client.nextStan(), clock, original, p, 450L);
     assertThat(code(exchange(second))).isEqualTo("00");
     payments.assertBalances(card, 10_000, 450, 9_550);
+    assertThat(
+            jdbc.sql(
+                    "SELECT amount FROM authorization_adjustments WHERE network_transaction_id = :n")
+                .param("n", NetworkRequests.networkTransactionId(second))
+                .query(Long.class)
+                .single())
+        .as("what this reversal released, in the merchant's currency")
+        .isEqualTo(150);
     IsoMessage full = requests.reversal(0x420, client.nextStan(), clock, original, p, null);
     assertThat(code(exchange(full))).isEqualTo("00");
     payments.assertBalances(card, 10_000, 0, 10_000);
     assertThat(authorizationColumn("status", original)).isEqualTo("reversed");
     IsoMessage again = requests.reversal(0x400, client.nextStan(), clock, original, p, null);
     assertThat(code(exchange(again))).as("nothing left to reverse").isEqualTo("12");
+  }
+
+  @Test
+  void aPartialReversalAfterAPartialClearingKeepsOnlyWhatIsStillToBeTaken() throws Exception {
+    FundedCard card = payments.card(10_000);
+    Plastic p = plastic(card);
+    IsoMessage original = purchase(0x100, p, "00", 1_000);
+    assertThat(code(exchange(original))).isEqualTo("00");
+    expect(clear(original, 400, false), 200);
+    payments.assertBalances(card, 9_600, 600, 9_000);
+
+    // The merchant now takes 700 in all, 400 of it already cleared: 300 stays held.
+    IsoMessage partial = requests.reversal(0x400, client.nextStan(), clock, original, p, 700L);
+    assertThat(code(exchange(partial))).isEqualTo("00");
+
+    payments.assertBalances(card, 9_600, 300, 9_300);
+  }
+
+  @Test
+  void aRepeatAfterTheCardWasRenewedIsStillTheSameMessage() throws Exception {
+    FundedCard card = payments.card(10_000);
+    Plastic p = plastic(card);
+    IsoMessage first = purchase(0x100, p, "00", 1_200);
+    IsoMessage answer = exchange(first);
+    assertThat(code(answer)).isEqualTo("00");
+    expect(
+        api.post("/v1/cards/" + card.id() + "/reissue", card.key(), "{\"kind\": \"renew\"}"), 201);
+
+    first.setType(0x101);
+    IsoMessage again = exchange(first);
+
+    assertThat(code(again)).isEqualTo("00");
+    assertThat(Layout.text(again, Layout.APPROVAL_CODE))
+        .isEqualTo(Layout.text(answer, Layout.APPROVAL_CODE));
+  }
+
+  @Test
+  void anAdviceWithTheIdOfAnotherCardsAdviceIsADuplicate() throws Exception {
+    FundedCard first = payments.card(10_000);
+    FundedCard second = payments.card(10_000);
+    String stan = client.nextStan();
+    IsoMessage advice =
+        requests.presentment(0x120, stan, clock, plastic(first), "00", 700, "USD", SHOP);
+    assertThat(code(exchange(advice))).isEqualTo("00");
+
+    IsoMessage other =
+        requests.presentment(0x120, stan, clock, plastic(second), "00", 700, "USD", SHOP);
+
+    assertThat(code(exchange(other))).isEqualTo("94");
+    assertThat(payments.authorizationCount(second.id())).isZero();
+    payments.assertBalances(first, 10_000, 700, 9_300);
   }
 
   @Test

@@ -154,7 +154,7 @@ class AuthorizationEngine {
     }
     JdbcAuthorizations.Prior prior = gathered.prior().result();
     if (prior.earlier().isPresent()) {
-      return repeatOf(prior.earlier().get(), request, gathered.card().id());
+      return repeatOf(prior.earlier().get(), request, gathered.card());
     }
     Realm realm = gathered.realm();
     Card card = gathered.card();
@@ -248,7 +248,7 @@ class AuthorizationEngine {
               .byNetworkTransactionId(request.idScope(), request.networkTransactionId())
               .orElseThrow(),
           request,
-          card.id());
+          card);
     }
     count(answer);
     return answer;
@@ -369,20 +369,33 @@ class AuthorizationEngine {
    * ISO 8583 id is the acquirer, the date and time without the year, and a trace number that wraps)
    * must not approve a card on another card's approval, with no checks and no hold.
    */
-  private Authorization repeatOf(Authorization earlier, Request request, String cardId) {
-    boolean sameMessage =
-        java.util.Objects.equals(earlier.cardId(), cardId)
-            && earlier.amount() == request.amount()
-            && earlier.currency().equals(request.currency());
-    if (!sameMessage) {
-      throw new dev.cardos.shared.Problem(
-          dev.cardos.shared.ProblemCode.REFERENCE_TAKEN,
-          "This network_transaction_id is already used by another message",
-          List.of(
-              new dev.cardos.shared.Problem.FieldError(
-                  "network_transaction_id", "is already used by another message")));
+  private Authorization repeatOf(Authorization earlier, Request request, Card card) {
+    if (!sameMessage(earlier, card, request.amount(), request.currency())) {
+      throw idUsedByAnotherMessage();
     }
     return earlier;
+  }
+
+  /**
+   * Whether a message with an id already used is that earlier message again: the same card (or the
+   * card that replaced it with the same number, renewed since), the same amount and currency.
+   */
+  static boolean sameMessage(Authorization earlier, Card card, long amount, String currency) {
+    boolean sameCard =
+        card == null
+            ? earlier.cardId() == null
+            : card.id().equals(earlier.cardId())
+                || (earlier.cardId() != null && earlier.cardId().equals(card.replacesCardId()));
+    return sameCard && earlier.amount() == amount && earlier.currency().equals(currency);
+  }
+
+  static dev.cardos.shared.Problem idUsedByAnotherMessage() {
+    return new dev.cardos.shared.Problem(
+        dev.cardos.shared.ProblemCode.REFERENCE_TAKEN,
+        "This network_transaction_id is already used by another message",
+        List.of(
+            new dev.cardos.shared.Problem.FieldError(
+                "network_transaction_id", "is already used by another message")));
   }
 
   /** A level's limits against its own usage. */
@@ -740,10 +753,19 @@ class AuthorizationEngine {
               step -> deferDecline(step, realm, idScope, declined, sentByKeyId));
     } catch (org.springframework.dao.DuplicateKeyException repeated) {
       // The same message arrived twice at once: the first answer stands (within its namespace, so
-      // only ever one of the same sender's).
-      return authorizations
-          .byNetworkTransactionId(idScope, declined.networkTransactionId())
-          .orElseThrow();
+      // only ever one of the same sender's), if it was the same message.
+      Authorization earlier =
+          authorizations
+              .byNetworkTransactionId(idScope, declined.networkTransactionId())
+              .orElseThrow();
+      boolean same =
+          java.util.Objects.equals(earlier.cardId(), declined.cardId())
+              && earlier.amount() == declined.amount()
+              && earlier.currency().equals(declined.currency());
+      if (!same) {
+        throw idUsedByAnotherMessage();
+      }
+      return earlier;
     }
     count(stored);
     return stored;

@@ -201,12 +201,19 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
    * the original amount again. Only the card network sends these.
    */
   Adjustment reverseTo(String authorizationKey, String networkId, long remaining) {
+    // What stays held: the remaining amount less what clearings already took of it.
+    java.util.function.ToLongFunction<Authorization> release =
+        auth ->
+            Math.max(
+                0,
+                auth.heldAmount()
+                    - Math.max(0, toCardAmount(auth, remaining) - auth.clearedAmount()));
     return reverse(
         null,
         authorizationKey,
         networkId,
-        auth -> Math.max(0, auth.amount() - remaining),
-        auth -> Math.max(0, auth.heldAmount() - toCardAmount(auth, remaining)));
+        auth -> toMerchantAmount(auth, release.applyAsLong(auth)),
+        release);
   }
 
   private Adjustment reverse(
@@ -474,8 +481,16 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     }
     String authorizationId = null;
     if (originalAuthorizationKey != null) {
+      // The network's refund names one of the network's authorizations of the card's realm; a
+      // simulated one, one of its own realm's.
       authorizationId =
-          authorizations.lock(owner, originalAuthorizationKey).map(Authorization::id).orElse(null);
+          (simulatedBy == null
+                  ? authorizations
+                      .lock(null, originalAuthorizationKey)
+                      .filter(a -> owner.equals(realmOf(a)))
+                  : authorizations.lock(owner, originalAuthorizationKey))
+              .map(Authorization::id)
+              .orElse(null);
     }
     Account account = ledger.find(owner, card.accountId()).orElseThrow();
     long cardAmount = inAccountCurrency(owner, card, amount, currency, account.currency(), false);
@@ -585,6 +600,19 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
   }
 
   /** An amount in the authorization's merchant currency, at the rate the authorization used. */
+  /** {@code cardAmount} back in the merchant's currency, at the authorization's rate. */
+  private static long toMerchantAmount(Authorization auth, long cardAmount) {
+    if (auth.fxRate() == null) {
+      return cardAmount;
+    }
+    int shift = Currencies.exponent(auth.currency()) - Currencies.exponent(auth.cardCurrency());
+    return BigDecimal.valueOf(cardAmount)
+        .divide(new BigDecimal(auth.fxRate()), java.math.MathContext.DECIMAL64)
+        .scaleByPowerOfTen(shift)
+        .setScale(0, RoundingMode.HALF_UP)
+        .longValueExact();
+  }
+
   private static long toCardAmount(Authorization auth, long amount) {
     if (auth.fxRate() == null) {
       return amount;

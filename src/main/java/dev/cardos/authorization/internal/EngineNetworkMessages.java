@@ -130,11 +130,19 @@ class EngineNetworkMessages implements NetworkMessages {
     validate(p);
     Optional<Authorization> earlier =
         authorizations.byNetworkTransactionId(NETWORK, p.networkTransactionId());
+    Optional<Cards.CardWithRealm> byPan = cards.findByPan(p.pan());
     if (earlier.isPresent()) {
+      // A repeat of the advice gets what it recorded; another message with its id does not.
+      if (!AuthorizationEngine.sameMessage(
+          earlier.get(),
+          byPan.map(Cards.CardWithRealm::card).orElse(null),
+          p.amount(),
+          p.currency())) {
+        throw AuthorizationEngine.idUsedByAnotherMessage();
+      }
       return earlier.get();
     }
-    Cards.CardWithRealm found =
-        cards.findByPan(p.pan()).orElseThrow(() -> Problem.notFound("card", "****"));
+    Cards.CardWithRealm found = byPan.orElseThrow(() -> Problem.notFound("card", "****"));
     Realm realm = found.realm();
     Card card = found.card();
     Program program = programs.find(realm.tenantId(), card.programId()).orElseThrow();
@@ -203,7 +211,12 @@ class EngineNetworkMessages implements NetworkMessages {
       return recorded;
     } catch (org.springframework.dao.DuplicateKeyException repeated) {
       // The same advice arrived twice at once: the first one recorded stands.
-      return authorizations.byNetworkTransactionId(NETWORK, p.networkTransactionId()).orElseThrow();
+      Authorization first =
+          authorizations.byNetworkTransactionId(NETWORK, p.networkTransactionId()).orElseThrow();
+      if (!AuthorizationEngine.sameMessage(first, card, p.amount(), p.currency())) {
+        throw AuthorizationEngine.idUsedByAnotherMessage();
+      }
+      return first;
     }
   }
 
