@@ -770,6 +770,34 @@ class NetworkMessagesIT {
   }
 
   @Test
+  void aFollowUpIdUsedAgainForAnotherAuthorizationOrCardIsRefusedNotAnsweredWithTheFirst() {
+    FundedCard card = payments.card(10_000);
+    FundedCard other = payments.card(10_000);
+    String first = approveByNetwork(card, plastic(card), 2_000);
+    String second = approveByNetwork(card, plastic(card), 1_000);
+    String reversal = ntid();
+    String refund = ntid();
+    ok("reversals", followUp(reversal, first, null));
+    ok("refunds", refundJson(refund, plastic(card).pan(), 300, null));
+    payments.assertBalances(card, 10_300, 1_000, 9_300);
+
+    Response reusedReversal = network("reversals", followUp(reversal, second, null));
+    Response reusedRefund = network("refunds", refundJson(refund, plastic(other).pan(), 300, null));
+
+    for (Response r : List.of(reusedReversal, reusedRefund)) {
+      assertThat(r.status()).as(r.toString()).isEqualTo(409);
+      assertThat(r.code()).isEqualTo("reference_taken");
+    }
+    payments.assertBalances(card, 10_300, 1_000, 9_300);
+    payments.assertBalances(other, 10_000, 0, 10_000);
+    // The same follow-ups again are still repeats.
+    assertThat(network("reversals", followUp(reversal, first, null)).status()).isEqualTo(200);
+    assertThat(network("refunds", refundJson(refund, plastic(card).pan(), 300, null)).status())
+        .isEqualTo(200);
+    payments.assertBalances(card, 10_300, 1_000, 9_300);
+  }
+
+  @Test
   void aNetworkIdUsedAgainForAnotherCardOrAmountIsRefusedNotAnsweredWithTheFirst() {
     FundedCard first = payments.card(10_000);
     FundedCard second = payments.card(10_000);

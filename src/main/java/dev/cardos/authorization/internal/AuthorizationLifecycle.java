@@ -110,7 +110,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     claimNetworkId(idScope, networkId);
     Optional<Adjustment> earlier = adjustment(idScope, networkId);
     if (earlier.isPresent()) {
-      return ownRepeat(realm, earlier.get().authorizationId(), earlier.get());
+      return ownRepeat(realm, authorizationKey, earlier.get());
     }
     Authorization auth = lockPending(realm, authorizationKey);
     Realm owner = realmOf(auth);
@@ -167,7 +167,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     claimNetworkId(idScope, networkId);
     Optional<Adjustment> earlier = adjustment(idScope, networkId);
     if (earlier.isPresent()) {
-      return ownRepeat(realm, earlier.get().authorizationId(), earlier.get());
+      return ownRepeat(realm, authorizationKey, earlier.get());
     }
     Authorization auth = lockPending(realm, authorizationKey);
     return storeAdjustment(
@@ -226,7 +226,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     claimNetworkId(idScope, networkId);
     Optional<Adjustment> earlier = adjustment(idScope, networkId);
     if (earlier.isPresent()) {
-      return ownRepeat(realm, earlier.get().authorizationId(), earlier.get());
+      return ownRepeat(realm, authorizationKey, earlier.get());
     }
     Authorization auth = lockPending(realm, authorizationKey);
     Realm owner = realmOf(auth);
@@ -291,7 +291,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     claimNetworkId(idScope, networkId);
     Optional<Transaction> earlier = transaction(idScope, networkId);
     if (earlier.isPresent()) {
-      return ownTransaction(realm, earlier.get());
+      return ownClearing(realm, authorizationKey, earlier.get());
     }
     Authorization auth = lockPending(realm, authorizationKey);
     Realm owner = realmOf(auth);
@@ -418,7 +418,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     claimNetworkId(idScope, networkId);
     Optional<Transaction> earlier = transaction(idScope, networkId);
     if (earlier.isPresent()) {
-      return ownTransaction(owner, earlier.get());
+      return ownTransaction(owner, card, earlier.get());
     }
     Account account = ledger.find(owner, card.accountId()).orElseThrow();
     long cardAmount = inAccountCurrency(owner, card, amount, currency, account.currency(), true);
@@ -477,7 +477,7 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
     claimNetworkId(idScope, networkId);
     Optional<Transaction> earlier = transaction(idScope, networkId);
     if (earlier.isPresent()) {
-      return ownTransaction(owner, earlier.get());
+      return ownTransaction(owner, card, earlier.get());
     }
     String authorizationId = null;
     if (originalAuthorizationKey != null) {
@@ -565,26 +565,36 @@ class AuthorizationLifecycle implements dev.cardos.authorization.Transactions {
    * A repeated message's first answer. In test mode the tenant picks message ids, so one another
    * realm used is refused rather than answered with that realm's data.
    */
-  private Adjustment ownRepeat(Realm realm, String authorizationId, Adjustment earlier) {
-    if (realm != null
-        && !authorizations.realmOf(authorizationId).filter(realm::equals).isPresent()) {
-      throw idTaken();
+  private Adjustment ownRepeat(Realm realm, String authorizationKey, Adjustment earlier) {
+    // The same message names the same authorization (within the caller's realm for a simulation,
+    // among the network's for the network); an id reused for another one is another message.
+    if (!names(realm, authorizationKey, earlier.authorizationId())) {
+      throw AuthorizationEngine.idUsedByAnotherMessage();
     }
     return earlier;
   }
 
-  private Transaction ownTransaction(Realm realm, Transaction earlier) {
-    if (realm != null && findTransaction(realm, earlier.id()).isEmpty()) {
-      throw idTaken();
+  private Transaction ownClearing(Realm realm, String authorizationKey, Transaction earlier) {
+    if (earlier.authorizationId() == null
+        || !names(realm, authorizationKey, earlier.authorizationId())) {
+      throw AuthorizationEngine.idUsedByAnotherMessage();
     }
     return earlier;
   }
 
-  private static Problem idTaken() {
-    return new Problem(
-        ProblemCode.REFERENCE_TAKEN,
-        "This network_transaction_id is already used",
-        List.of(new Problem.FieldError("network_transaction_id", "is already used")));
+  /** A repeated refund or force post: one of the realm's, on the same card. */
+  private Transaction ownTransaction(Realm owner, Card card, Transaction earlier) {
+    if (findTransaction(owner, earlier.id()).isEmpty() || !card.id().equals(earlier.cardId())) {
+      throw AuthorizationEngine.idUsedByAnotherMessage();
+    }
+    return earlier;
+  }
+
+  private boolean names(Realm realm, String authorizationKey, String authorizationId) {
+    return authorizations
+        .lock(realm, authorizationKey)
+        .map(a -> a.id().equals(authorizationId))
+        .orElse(false);
   }
 
   private Authorization lockPending(Realm realm, String key) {
