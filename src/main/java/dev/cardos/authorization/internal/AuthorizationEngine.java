@@ -369,24 +369,33 @@ class AuthorizationEngine {
    * ISO 8583 id is the acquirer, the date and time without the year, and a trace number that wraps)
    * must not approve a card on another card's approval, with no checks and no hold.
    */
-  private Authorization repeatOf(Authorization earlier, Request request, Card card) {
-    if (!sameMessage(earlier, card, request.amount(), request.currency())) {
-      throw idUsedByAnotherMessage();
-    }
-    return earlier;
+  private static Authorization repeatOf(Authorization earlier, Request request, Card card) {
+    return repeatOf(earlier, card, request.amount(), request.currency());
   }
 
   /**
-   * Whether a message with an id already used is that earlier message again: the same card (or the
-   * card that replaced it with the same number, renewed since), the same amount and currency.
+   * {@code earlier} when a message with its id is that message again: the same card (or the card
+   * that replaced it with the same number, renewed since; none when no card has the number), the
+   * same amount and currency. Else 409: the id is used by another message.
    */
-  static boolean sameMessage(Authorization earlier, Card card, long amount, String currency) {
+  static Authorization repeatOf(Authorization earlier, Card card, long amount, String currency) {
+    return repeatOf(
+        earlier,
+        card == null ? null : card.id(),
+        card == null ? null : card.replacesCardId(),
+        amount,
+        currency);
+  }
+
+  private static Authorization repeatOf(
+      Authorization earlier, String cardId, String renewedFrom, long amount, String currency) {
     boolean sameCard =
-        card == null
-            ? earlier.cardId() == null
-            : card.id().equals(earlier.cardId())
-                || (earlier.cardId() != null && earlier.cardId().equals(card.replacesCardId()));
-    return sameCard && earlier.amount() == amount && earlier.currency().equals(currency);
+        java.util.Objects.equals(earlier.cardId(), cardId)
+            || (earlier.cardId() != null && earlier.cardId().equals(renewedFrom));
+    if (!sameCard || earlier.amount() != amount || !earlier.currency().equals(currency)) {
+      throw idUsedByAnotherMessage();
+    }
+    return earlier;
   }
 
   static dev.cardos.shared.Problem idUsedByAnotherMessage() {
@@ -754,18 +763,14 @@ class AuthorizationEngine {
     } catch (org.springframework.dao.DuplicateKeyException repeated) {
       // The same message arrived twice at once: the first answer stands (within its namespace, so
       // only ever one of the same sender's), if it was the same message.
-      Authorization earlier =
+      return repeatOf(
           authorizations
               .byNetworkTransactionId(idScope, declined.networkTransactionId())
-              .orElseThrow();
-      boolean same =
-          java.util.Objects.equals(earlier.cardId(), declined.cardId())
-              && earlier.amount() == declined.amount()
-              && earlier.currency().equals(declined.currency());
-      if (!same) {
-        throw idUsedByAnotherMessage();
-      }
-      return earlier;
+              .orElseThrow(),
+          declined.cardId(),
+          null,
+          declined.amount(),
+          declined.currency());
     }
     count(stored);
     return stored;

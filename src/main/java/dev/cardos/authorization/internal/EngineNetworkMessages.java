@@ -133,14 +133,11 @@ class EngineNetworkMessages implements NetworkMessages {
     Optional<Cards.CardWithRealm> byPan = cards.findByPan(p.pan());
     if (earlier.isPresent()) {
       // A repeat of the advice gets what it recorded; another message with its id does not.
-      if (!AuthorizationEngine.sameMessage(
+      return AuthorizationEngine.repeatOf(
           earlier.get(),
           byPan.map(Cards.CardWithRealm::card).orElse(null),
           p.amount(),
-          p.currency())) {
-        throw AuthorizationEngine.idUsedByAnotherMessage();
-      }
-      return earlier.get();
+          p.currency());
     }
     Cards.CardWithRealm found = byPan.orElseThrow(() -> Problem.notFound("card", "****"));
     Realm realm = found.realm();
@@ -211,12 +208,11 @@ class EngineNetworkMessages implements NetworkMessages {
       return recorded;
     } catch (org.springframework.dao.DuplicateKeyException repeated) {
       // The same advice arrived twice at once: the first one recorded stands.
-      Authorization first =
-          authorizations.byNetworkTransactionId(NETWORK, p.networkTransactionId()).orElseThrow();
-      if (!AuthorizationEngine.sameMessage(first, card, p.amount(), p.currency())) {
-        throw AuthorizationEngine.idUsedByAnotherMessage();
-      }
-      return first;
+      return AuthorizationEngine.repeatOf(
+          authorizations.byNetworkTransactionId(NETWORK, p.networkTransactionId()).orElseThrow(),
+          card,
+          p.amount(),
+          p.currency());
     }
   }
 
